@@ -1,0 +1,159 @@
+"""End-to-end flows behind the CLI: ``demo`` runs every capability on built-in defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import pathlib
+import time
+
+import numpy as np
+
+from .files import save_figure_atomic, write_json_atomic
+
+
+def _params(obj) -> dict:
+    """A parameter set as a plain dict (nested dataclasses flattened to dicts, private fields dropped)."""
+    out = {}
+    for f in dataclasses.fields(obj):
+        if f.name.startswith("_"):
+            continue
+        v = getattr(obj, f.name)
+        out[f.name] = _params(v) if dataclasses.is_dataclass(v) else v
+    return out
+
+
+def default_devices() -> dict:
+    """The default devices of the demo, by name."""
+    from photonics.detectors import PinPhotodiode
+    from photonics.modulators import MachZehnderModulator
+    from photonics.phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
+
+    return {
+        "phase_shifter": DepletionPhaseShifter(),
+        "heater": ThermoOpticPhaseShifter(),
+        "mzm_tw_3mm": MachZehnderModulator(),
+        "mzm_lumped_0p5mm": MachZehnderModulator(length=0.5e-3, lumped=True, termination_impedance=None),
+        "photodiode": PinPhotodiode(),
+    }
+
+
+def _figures_of(name: str, device) -> dict:
+    from photonics.detectors import PinPhotodiode
+    from photonics.phase_shifters import ThermoOpticPhaseShifter
+
+    if isinstance(device, ThermoOpticPhaseShifter):
+        return {"p_pi_w": device.p_pi, "dneff_dt_per_k": device.dneff_dt,
+                "thermal_conductance_w_per_m_k": device.thermal_conductance_per_length}
+    if isinstance(device, PinPhotodiode):
+        return {"responsivity_a_per_w": device.responsivity, "bandwidth_hz": device.bandwidth,
+                "capacitance_f": device.capacitance, "dark_current_a": device.dark_current,
+                "nep_w_per_sqrt_hz": device.nep()}
+    return device.figures()
+
+
+def device_figures() -> dict:
+    """Figures of every default device: {name: {"kind", "parameters", "performance"}}."""
+    out = {}
+    for name, dev in default_devices().items():
+        out[name] = {"kind": type(dev).__name__, "parameters": _params(dev),
+                     "performance": _figures_of(name, dev)}
+    return out
+
+
+_UNITS = (  # key suffix → (display unit, scale)
+    ("_v_cm", "V·cm", 1.0), ("_db_per_mm", "dB/mm", 1.0), ("_db_per_cm", "dB/cm", 1.0), ("_db", "dB", 1.0),
+    ("_hz", "GHz", 1e-9), ("_f_per_m", "fF/µm", 1e9), ("_f", "fF", 1e15),
+    ("_ohm_m", "Ω·cm", 100.0), ("_ohm", "Ω", 1.0), ("_w_per_sqrt_hz", "pW/√Hz", 1e12), ("_w", "mW", 1e3),
+    ("_a_per_w", "A/W", 1.0), ("_a", "nA", 1e9), ("_m", "mm", 1e3), ("_v", "V", 1.0),
+    ("_per_k", "1/K", 1.0), ("_w_per_m_k", "W/(m·K)", 1.0),
+)
+
+
+def _display(key: str, value) -> tuple[str, str, str]:
+    for suffix, unit, scale in sorted(_UNITS, key=lambda u: -len(u[0])):
+        if key.endswith(suffix):
+            name = key[: -len(suffix)]
+            try:
+                return name, f"{float(value) * scale:.4g}", unit
+            except (TypeError, ValueError):
+                return name, str(value), unit
+    try:
+        return key, f"{float(value):.4g}", ""
+    except (TypeError, ValueError):
+        return key, str(value), ""
+
+
+def format_device_table(figures: dict) -> str:
+    """A plain-text table: device, figure, value, unit."""
+    rows = [("device", "figure", "value", "unit")]
+    for name, entry in figures.items():
+        for key, value in entry["performance"].items():
+            fig, val, unit = _display(key, value)
+            rows.append((name, fig, val, unit))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = []
+    for i, r in enumerate(rows):
+        cells = (c.ljust(w) if j != 2 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True)))
+        lines.append("  ".join(cells))
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _device_plots(out: pathlib.Path, devices: dict) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    written = []
+    ps = devices["phase_shifter"]
+    v = np.linspace(0, 4, 81)
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3.5))
+    ax[0].plot(v, ps.delta_neff(v) * 1e4)
+    ax[0].set(xlabel="reverse bias (V)", ylabel="Δn_eff (1e-4)", title="depletion phase shifter")
+    ax[1].plot(v, ps.loss_db_per_m(v) / 1e3)
+    ax[1].set(xlabel="reverse bias (V)", ylabel="loss (dB/mm)")
+    fig.tight_layout()
+    written.append(str(save_figure_atomic(fig, out / "phase_shifter.png")))
+    plt.close(fig)
+
+    mzm = devices["mzm_tw_3mm"]
+    f = np.linspace(0.1e9, 80e9, 300)
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3.5))
+    for name in ("mzm_tw_3mm", "mzm_lumped_0p5mm"):
+        h = devices[name].eo_response(f)
+        ax[0].plot(f / 1e9, 20 * np.log10(np.abs(h)), label=name)
+    ax[0].axhline(-3, color="gray", lw=0.8, ls="--")
+    ax[0].set(xlabel="frequency (GHz)", ylabel="EO S21 (dB)", ylim=(-10, 2), title="EO response")
+    ax[0].legend()
+    lo, hi = mzm.drive_range
+    d = np.linspace(lo, hi, 301)
+    ax[1].plot(d, 10 * np.log10(mzm.transfer(d)))
+    ax[1].set(xlabel="drive (V)", ylabel="transmission (dB)", title=f"MZM static, Vπ = {mzm.vpi:.2f} V")
+    fig.tight_layout()
+    written.append(str(save_figure_atomic(fig, out / "mzm.png")))
+    plt.close(fig)
+    return written
+
+
+def demo(out_dir: str | pathlib.Path) -> int:
+    """Run every capability built so far on built-in defaults; write results into ``out_dir``."""
+    out = pathlib.Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    figures = device_figures()
+    print("optolink demo: default devices\n")
+    print(format_device_table(figures))
+    write_json_atomic(out / "devices.json", {"schema": "optolink.devices/1", "devices": figures})
+    written = [str(out / "devices.json")]
+    written += _device_plots(out, default_devices())
+    print(f"\nwrote {len(written)} files to {out}/ in {time.perf_counter() - t0:.1f} s:")
+    for w in written:
+        print(f"  {w}")
+    return 0
+
+
+def _finite(x) -> bool:
+    return isinstance(x, float) and math.isfinite(x)

@@ -1,0 +1,325 @@
+"""Phase shifters of silicon photonics: carrier-depletion PN phase shifter and thermo-optic heater.
+
+Depletion phase shifter (lateral PN junction across a rib; e.g. G. T. Reed et al., Nature Photon. 4,
+518 (2010); D. Patel et al., Opt. Express 23, 14263 (2015)). Laterally, from left to right:
+
+    P++ contact | P+ slab | P slab+rib ... junction at x_j ... N rib+slab | N+ slab | N++ contact
+    P+ from w/2 + p_plus_gap to w/2 + p_contact_gap (mirror for N); depleted x_j − x_p(V) .. x_j + x_n(V)
+
+Each region's free carriers change the silicon index and absorption (``materials.plasma_dispersion``);
+the modal change is Σ Γ_region·Δn_Si(region) with Γ from the EIM mode overlap
+(``RibWaveguide.confinement``). Reverse bias widens the depleted region, removes carriers where the
+mode is, and raises n_eff. The doping is uniform in depth (approximate; implants are graded).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from ._validate import check_array, check_real
+from .constants import Q, alpha_from_db_per_m, db_per_m_from_alpha
+from .junction import DOPING_RANGE, LateralJunction, PNJunction
+from .materials import (
+    SILICA_DN_DT,
+    plasma_dispersion,
+    silicon_resistivity,
+    silicon_thermo_optic_coefficient,
+)
+from .waveguides import RibWaveguide
+
+_FAR = 1.0  # m: "infinity" for the overlap integrals
+
+
+@dataclass(frozen=True)
+class DepletionPhaseShifter:
+    """Carrier-depletion phase shifter per unit length; all SI.
+
+    na, nd: acceptor/donor densities of the P and N regions (m⁻³). junction_offset: junction position
+    from the waveguide centre (m, > 0 toward N). p_contact_gap / n_contact_gap: distance from the rib
+    edge to the heavily doped contact regions (m). p_contact_doping / n_contact_doping: their doping (m⁻³).
+    p_plus_gap / n_plus_gap, p_plus_doping / n_plus_doping: the intermediate P+/N+ slab implants that
+    lower the series resistance (gap from the rib edge, m; doping m⁻³); a gap ≥ the contact gap removes them.
+    contact_width: width of the heavily doped strip under the silicide contact (m).
+    specific_contact_resistivity: metal-silicon ρ_c (Ω·m²).
+    model: plasma dispersion fit, "soref" or "nedeljkovic".
+    confinement_scale: multiplies the EIM overlap (1.0 = as computed; use it to calibrate against a
+    full-vector mode solver or a measurement).
+    """
+
+    waveguide: RibWaveguide = field(default_factory=RibWaveguide)
+    na: float = 3.0e23
+    nd: float = 2.0e23
+    junction_offset: float = 0.0
+    p_contact_gap: float = 0.7e-6
+    n_contact_gap: float = 0.7e-6
+    p_plus_gap: float = 0.25e-6
+    n_plus_gap: float = 0.25e-6
+    p_plus_doping: float = 2.0e24
+    n_plus_doping: float = 2.0e24
+    p_contact_doping: float = 1.0e26
+    n_contact_doping: float = 1.0e26
+    contact_width: float = 1.0e-6
+    specific_contact_resistivity: float = 1.0e-11
+    model: str = "soref"
+    confinement_scale: float = 1.0
+    temperature: float = 300.0
+
+    def __post_init__(self):
+        if not isinstance(self.waveguide, RibWaveguide):
+            raise TypeError(f"waveguide must be a RibWaveguide, got {type(self.waveguide).__name__}")
+        for name in ("na", "nd", "p_plus_doping", "n_plus_doping", "p_contact_doping", "n_contact_doping"):
+            check_real(name, getattr(self, name), low=DOPING_RANGE[0], high=DOPING_RANGE[1])
+        half = self.waveguide.width / 2
+        check_real("junction_offset", self.junction_offset, low=-half, high=half, low_open=True,
+                   high_open=True)
+        check_real("p_contact_gap", self.p_contact_gap, low=0.0, high=10e-6)
+        check_real("n_contact_gap", self.n_contact_gap, low=0.0, high=10e-6)
+        check_real("p_plus_gap", self.p_plus_gap, low=0.0, high=10e-6)
+        check_real("n_plus_gap", self.n_plus_gap, low=0.0, high=10e-6)
+        check_real("contact_width", self.contact_width, low=0.0, low_open=True)
+        check_real("specific_contact_resistivity", self.specific_contact_resistivity, low=0.0)
+        check_real("confinement_scale", self.confinement_scale, low=0.0, low_open=True, high=2.0)
+        check_real("temperature", self.temperature, low=200.0, high=400.0)
+        if self.model not in ("soref", "nedeljkovic"):
+            raise ValueError(f"model must be 'soref' or 'nedeljkovic'; got {self.model!r}")
+        if self.waveguide.slab_height == 0:
+            raise ValueError("waveguide.slab_height must be > 0: a lateral PN phase shifter needs a slab "
+                             "to reach its contacts")
+        # fails early for a wavelength without a plasma-dispersion fit
+        plasma_dispersion(0.0, 0.0, self.waveguide.wavelength, self.model)
+
+    # --- junction -------------------------------------------------------------------------------
+    @cached_property
+    def junction(self) -> LateralJunction:
+        wg = self.waveguide
+        return LateralJunction(PNJunction(self.na, self.nd, self.temperature), self.junction_offset,
+                               wg.width, wg.height, wg.slab_height)
+
+    @property
+    def wavelength(self) -> float:
+        return self.waveguide.wavelength
+
+    @property
+    def _edges(self):
+        """Fixed lateral boundaries (m): P++|P+, P+|P, N|N+, N+|N++."""
+        half = self.waveguide.width / 2
+        p_pp = -(half + self.p_contact_gap)
+        p_p = -(half + min(self.p_plus_gap, self.p_contact_gap))
+        n_p = half + min(self.n_plus_gap, self.n_contact_gap)
+        n_nn = half + self.n_contact_gap
+        return p_pp, p_p, n_p, n_nn
+
+    @cached_property
+    def punch_through_voltage(self) -> float:
+        """Reverse bias (V) at which the depletion region reaches the P+ or N+ implant."""
+        j = self.junction.junction
+        p_pp, p_p, n_p, n_nn = self._edges
+        d_p = self.junction_offset - p_p  # room on the P side
+        d_n = n_p - self.junction_offset
+        # x_p = W·N_D/(N_A+N_D) = d_p  →  W_max; V = q·W²·N_A·N_D/(2ε(N_A+N_D)) − V_bi
+        w_max = min(d_p * (j.na + j.nd) / j.nd, d_n * (j.na + j.nd) / j.na)
+        return Q * w_max**2 * j.na * j.nd / (2 * j.permittivity * (j.na + j.nd)) - j.built_in_voltage
+
+    def _regions(self, v):
+        """Region boundaries (arrays over v) and the depletion interval, refusing punch-through."""
+        x_l, x_r = self.junction.depleted_interval(v)
+        p_pp, p_p, n_p, n_nn = self._edges
+        if np.any(x_l <= p_p) or np.any(x_r >= n_p):
+            raise ValueError("v_reverse too large: the depletion region reaches the P+/N+ implants "
+                             "(punch-through); reduce the bias or widen p/n_plus_gap")
+        return x_l, x_r
+
+    def carrier_index(self, v_reverse=0.0):
+        """``(Δn_eff, Δα)`` from all free carriers at reverse bias ``v_reverse`` (V), vs undoped silicon.
+
+        Δα is the power absorption coefficient (1/m) from free carriers only.
+        """
+        v = check_array("v_reverse", v_reverse)
+        x_l, x_r = self._regions(v)
+        p_pp, p_p, n_p, n_nn = self._edges
+        wg, s = self.waveguide, self.confinement_scale
+        wl, model = self.wavelength, self.model
+        regions = (  # (start, stop, electrons, holes)
+            (-_FAR, p_pp, 0.0, self.p_contact_doping),
+            (p_pp, p_p, 0.0, self.p_plus_doping),
+            (p_p, x_l, 0.0, self.na),
+            (x_r, n_p, self.nd, 0.0),
+            (n_p, n_nn, self.n_plus_doping, 0.0),
+            (n_nn, _FAR, self.n_contact_doping, 0.0),
+        )
+        dn = np.zeros_like(v)
+        da = np.zeros_like(v)
+        for start, stop, electrons, holes in regions:
+            gamma = s * wg.confinement(start, stop)
+            dn_i, da_i = plasma_dispersion(electrons, holes, wl, model)
+            dn = dn + gamma * dn_i
+            da = da + gamma * da_i
+        return (dn, da) if dn.ndim else (float(dn), float(da))
+
+    def delta_neff(self, v_reverse):
+        """n_eff(V) − n_eff(0): effective-index change from reverse bias ``v_reverse`` (V); > 0 in reverse."""
+        dn_v, _ = self.carrier_index(v_reverse)
+        dn_0, _ = self.carrier_index(0.0)
+        return dn_v - dn_0
+
+    def alpha(self, v_reverse=0.0):
+        """Modal power absorption coefficient (1/m): waveguide loss plus free-carrier absorption."""
+        _, da = self.carrier_index(v_reverse)
+        return alpha_from_db_per_m(self.waveguide.intrinsic_loss_db_per_m) + da
+
+    def loss_db_per_m(self, v_reverse=0.0):
+        """Propagation loss (dB/m) at reverse bias ``v_reverse``."""
+        return db_per_m_from_alpha(self.alpha(v_reverse))
+
+    def phase(self, v_reverse, length):
+        """Phase change (rad) of a ``length`` (m) section between 0 V and ``v_reverse``: 2π/λ·Δn_eff·L."""
+        ln = check_real("length", length, low=0.0, low_open=True)
+        return 2 * math.pi / self.wavelength * self.delta_neff(v_reverse) * ln
+
+    def phase_efficiency(self, v_reverse):
+        """dφ/dV per unit length (rad/(V·m)) at reverse bias ``v_reverse`` (central difference)."""
+        v = check_array("v_reverse", v_reverse)
+        h = 1e-3
+        dn = (self.delta_neff(v + h) - self.delta_neff(v - h)) / (2 * h)
+        return 2 * math.pi / self.wavelength * dn
+
+    def vpi_l(self, v_reverse=2.0):
+        """V·L_π (V·m): bias ``v_reverse`` times the length giving π between 0 V and that bias."""
+        v = check_array("v_reverse", v_reverse, low=0.0, low_open=True)
+        return v * self.wavelength / (2 * self.delta_neff(v))
+
+    def vpi_l_v_cm(self, v_reverse=2.0):
+        """V·L_π in V·cm, the usual figure of merit."""
+        return self.vpi_l(v_reverse) * 100.0
+
+    # --- electrical -------------------------------------------------------------------------------
+    def capacitance_per_length(self, v_reverse=0.0):
+        """Junction capacitance per unit length (F/m)."""
+        return self.junction.capacitance_per_length(v_reverse)
+
+    @cached_property
+    def series_resistance_length(self) -> float:
+        """Series resistance × length (Ω·m) from the junction to both contacts.
+
+        Undepleted P and N paths through rib (height h) and slab, each a resistivity ρ = 1/(qμN)
+        (Masetti mobility) × path length / thickness, plus the contact regions by the transmission-line
+        model R_c·L = √(ρ_c·R_sh)·coth(w_c/L_T), L_T = √(ρ_c/R_sh) (Schroder, "Semiconductor Material and
+        Device Characterization", §3.3). The zero-bias depletion region is excluded (small; approximate).
+        """
+        wg = self.waveguide
+        half = wg.width / 2
+        x_l, x_r = self.junction.depleted_interval(0.0)
+        rho_p = float(silicon_resistivity(self.na, "hole"))
+        rho_n = float(silicon_resistivity(self.nd, "electron"))
+        rho_pp = float(silicon_resistivity(self.p_plus_doping, "hole"))
+        rho_nn = float(silicon_resistivity(self.n_plus_doping, "electron"))
+        p_light = min(self.p_plus_gap, self.p_contact_gap)
+        n_light = min(self.n_plus_gap, self.n_contact_gap)
+        r = 0.0
+        # each side: lightly doped rib part, lightly doped slab, then the P+/N+ slab to the contact
+        r += rho_p * max(float(x_l) + half, 0.0) / wg.height + rho_p * p_light / wg.slab_height
+        r += rho_pp * (self.p_contact_gap - p_light) / wg.slab_height
+        r += rho_n * max(half - float(x_r), 0.0) / wg.height + rho_n * n_light / wg.slab_height
+        r += rho_nn * (self.n_contact_gap - n_light) / wg.slab_height
+        for dop, carrier in ((self.p_contact_doping, "hole"), (self.n_contact_doping, "electron")):
+            r_sh = float(silicon_resistivity(dop, carrier)) / wg.slab_height
+            rc = self.specific_contact_resistivity
+            if rc > 0:
+                lt = math.sqrt(rc / r_sh)
+                r += math.sqrt(rc * r_sh) / math.tanh(self.contact_width / lt)
+            else:
+                r += r_sh * self.contact_width / 2
+        return r
+
+    def rc_time_constant(self, v_reverse=0.0):
+        """Intrinsic RC of the junction, r·c per unit length (s) — independent of length."""
+        return self.series_resistance_length * np.asarray(self.capacitance_per_length(v_reverse))
+
+    def rc_bandwidth(self, v_reverse=0.0):
+        """Intrinsic junction cutoff 1/(2π·r·c) (Hz): the limit of any electrode driving this junction."""
+        return 1.0 / (2 * math.pi * self.rc_time_constant(v_reverse))
+
+    def figures(self, v_reverse: float = 2.0) -> dict:
+        """Headline figures at ``v_reverse`` (SI, units in the keys)."""
+        return {
+            "vpi_l_v_cm": float(self.vpi_l_v_cm(v_reverse)),
+            "loss_db_per_mm": float(self.loss_db_per_m(v_reverse)) / 1e3,
+            "loss_0v_db_per_mm": float(self.loss_db_per_m(0.0)) / 1e3,
+            "capacitance_f_per_m": float(self.capacitance_per_length(v_reverse)),
+            "series_resistance_ohm_m": self.series_resistance_length,
+            "rc_bandwidth_hz": float(self.rc_bandwidth(v_reverse)),
+            "group_index": self.waveguide.group_index,
+            "v_reverse_v": float(v_reverse),
+        }
+
+
+@dataclass(frozen=True)
+class ThermoOpticPhaseShifter:
+    """Metal/doped heater above a waveguide; Pπ from the thermo-optic effect and 2-D heat conduction.
+
+    heater_width (m); heater_height: distance from the heater to the silicon substrate, which is the
+    heat sink (BOX + waveguide + cladding gap, m); oxide_thermal_conductivity (W/(m·K)).
+    Thermal conductance per length G' of a strip above an isothermal plane in a homogeneous medium,
+    by the electrostatic analogy (G'/k = C'/ε) with Wheeler's microstrip capacitance
+    (H. A. Wheeler, IEEE Trans. MTT 13, 172 (1965)). Neglects the air above the cladding, so the
+    conduction upward is over-estimated and Pπ is a lower bound by ~10-30 % (approximate).
+    Pπ = λ·G'/(2·dn_eff/dT), independent of length.
+    """
+
+    waveguide: RibWaveguide = field(default_factory=RibWaveguide)
+    heater_width: float = 2.0e-6
+    heater_height: float = 3.0e-6
+    oxide_thermal_conductivity: float = 1.4
+    heater_resistance: float = 500.0  # Ω, for the drive voltage
+
+    def __post_init__(self):
+        if not isinstance(self.waveguide, RibWaveguide):
+            raise TypeError(f"waveguide must be a RibWaveguide, got {type(self.waveguide).__name__}")
+        check_real("heater_width", self.heater_width, low=0.0, low_open=True, high=100e-6)
+        check_real("heater_height", self.heater_height, low=0.0, low_open=True, high=100e-6)
+        check_real("oxide_thermal_conductivity", self.oxide_thermal_conductivity, low=0.0, low_open=True)
+        check_real("heater_resistance", self.heater_resistance, low=0.0, low_open=True)
+
+    @property
+    def dneff_dt(self) -> float:
+        """dn_eff/dT (1/K) = Γ_Si·dn_Si/dT + Γ_ox·dn_ox/dT (perturbation weights)."""
+        wg = self.waveguide
+        g_si = wg.confinement(-_FAR, _FAR)
+        n_ox = 1.444
+        eta_si = wg.energy_fraction(-_FAR, _FAR)
+        g_ox = wg.group_index / n_ox * (1.0 - eta_si)
+        return float(g_si * silicon_thermo_optic_coefficient(wg.temperature) + g_ox * SILICA_DN_DT)
+
+    @property
+    def thermal_conductance_per_length(self) -> float:
+        """G' (W/(m·K)) from the heater to the substrate."""
+        u = self.heater_width / self.heater_height
+        k = self.oxide_thermal_conductivity
+        if u <= 1:
+            return k * 2 * math.pi / math.log(8 / u + u / 4)
+        return k * (u + 1.393 + 0.667 * math.log(u + 1.444))
+
+    @property
+    def p_pi(self) -> float:
+        """Electrical power for a π phase shift (W)."""
+        return self.waveguide.wavelength * self.thermal_conductance_per_length / (2 * self.dneff_dt)
+
+    def phase(self, power):
+        """Phase shift (rad) at heater ``power`` (W, ≥ 0): π·P/Pπ (linear; valid for ΔT ≲ 100 K)."""
+        p = check_array("power", power, low=0.0)
+        return math.pi * p / self.p_pi
+
+    def temperature_rise(self, power, length):
+        """Waveguide temperature rise (K) at ``power`` (W) over a heater of ``length`` (m)."""
+        p = check_array("power", power, low=0.0)
+        ln = check_real("length", length, low=0.0, low_open=True)
+        return p / (self.thermal_conductance_per_length * ln)
+
+    def voltage_for_phase(self, phase):
+        """Drive voltage (V) for ``phase`` (rad ≥ 0) across ``heater_resistance``."""
+        ph = check_array("phase", phase, low=0.0)
+        return np.sqrt(ph / math.pi * self.p_pi * self.heater_resistance)
