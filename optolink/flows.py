@@ -28,12 +28,15 @@ def default_devices() -> dict:
     from photonics.detectors import PinPhotodiode
     from photonics.modulators import MachZehnderModulator
     from photonics.phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
+    from photonics.rings import RingModulator
 
     return {
         "phase_shifter": DepletionPhaseShifter(),
         "heater": ThermoOpticPhaseShifter(),
         "mzm_tw_3mm": MachZehnderModulator(),
         "mzm_lumped_0p5mm": MachZehnderModulator(length=0.5e-3, lumped=True, termination_impedance=None),
+        "ring_7p5um": RingModulator(),
+        "ring_add_drop_7p5um": RingModulator(drop_gap=300e-9),
         "photodiode": PinPhotodiode(),
     }
 
@@ -61,27 +64,34 @@ def device_figures() -> dict:
     return out
 
 
-_UNITS = (  # key suffix → (display unit, scale)
-    ("_v_cm", "V·cm", 1.0), ("_db_per_mm", "dB/mm", 1.0), ("_db_per_cm", "dB/cm", 1.0), ("_db", "dB", 1.0),
-    ("_hz", "GHz", 1e-9), ("_f_per_m", "fF/µm", 1e9), ("_f", "fF", 1e15),
-    ("_ohm_m", "Ω·cm", 100.0), ("_ohm", "Ω", 1.0), ("_w_per_sqrt_hz", "pW/√Hz", 1e12), ("_w", "mW", 1e3),
-    ("_a_per_w", "A/W", 1.0), ("_a", "nA", 1e9), ("_m", "mm", 1e3), ("_v", "V", 1.0),
-    ("_per_k", "1/K", 1.0), ("_w_per_m_k", "W/(m·K)", 1.0),
+_UNITS = (  # key suffix → (display unit, scale); the longest matching suffix wins
+    ("_v_cm", "V·cm", 1.0), ("_db_per_mm", "dB/mm", 1.0), ("_db_per_cm", "dB/cm", 1.0),
+    ("_db_per_m", "dB/cm", 1e-2), ("_db", "dB", 1.0), ("_hz", "GHz", 1e-9), ("_f_per_m", "fF/µm", 1e9),
+    ("_f", "fF", 1e15), ("_ohm_m", "Ω·cm", 100.0), ("_ohm", "Ω", 1.0), ("_w_per_sqrt_hz", "pW/√Hz", 1e12),
+    ("_w", "mW", 1e3), ("_a_per_w", "A/W", 1.0), ("_a", "mA", 1e3), ("_v", "V", 1.0), ("_per_k", "1/K", 1.0),
+    ("_w_per_m_k", "W/(m·K)", 1.0), ("_m_per_v", "pm/V", 1e12), ("_m_per_w", "nm/mW", 1e9 / 1e3),
+    ("_s", "ps", 1e12),
 )
 
 
 def _display(key: str, value) -> tuple[str, str, str]:
-    for suffix, unit, scale in sorted(_UNITS, key=lambda u: -len(u[0])):
-        if key.endswith(suffix):
-            name = key[: -len(suffix)]
-            try:
-                return name, f"{float(value) * scale:.4g}", unit
-            except (TypeError, ValueError):
-                return name, str(value), unit
     try:
-        return key, f"{float(value):.4g}", ""
+        x = float(value)
     except (TypeError, ValueError):
         return key, str(value), ""
+    if key.endswith("_a") and not key.endswith("_per_a") and abs(x) < 1e-4:
+        return key[:-2], f"{x * 1e9:.4g}", "nA"
+    if key.endswith("_m") and not key.endswith(("_per_m", "_ohm_m")):
+        name = key[:-2]
+        if "wavelength" in name:
+            return name, f"{x * 1e9:.4f}", "nm"
+        for unit, scale, limit in (("nm", 1e9, 1e-6), ("µm", 1e6, 1e-3), ("mm", 1e3, math.inf)):
+            if abs(x) < limit:
+                return name, f"{x * scale:.4g}", unit
+    for suffix, unit, scale in sorted(_UNITS, key=lambda u: -len(u[0])):
+        if key.endswith(suffix):
+            return key[: -len(suffix)], f"{x * scale:.4g}", unit
+    return key, f"{x:.4g}", ""
 
 
 def format_device_table(figures: dict) -> str:
@@ -134,6 +144,22 @@ def _device_plots(out: pathlib.Path, devices: dict) -> list[str]:
     ax[1].set(xlabel="drive (V)", ylabel="transmission (dB)", title=f"MZM static, Vπ = {mzm.vpi:.2f} V")
     fig.tight_layout()
     written.append(str(save_figure_atomic(fig, out / "mzm.png")))
+    plt.close(fig)
+
+    ring = devices["ring_7p5um"]
+    wl0 = float(ring.resonance_wavelength(0.0))
+    wl = np.linspace(wl0 - 0.6e-9, wl0 + 0.6e-9, 601)
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3.5))
+    for vr in (0.0, 1.0, 2.0):
+        ax[0].plot((wl - wl0) * 1e12, 10 * np.log10(ring.transmission(wl, vr)), label=f"{vr:.0f} V reverse")
+    ax[0].set(xlabel=f"detuning from {wl0 * 1e9:.3f} nm (pm)", ylabel="through (dB)", title="ring modulator")
+    ax[0].legend()
+    f = np.linspace(0.1e9, 60e9, 300)
+    ax[1].plot(f / 1e9, 20 * np.log10(np.abs(ring.small_signal_response(f))))
+    ax[1].axhline(-3, color="gray", lw=0.8, ls="--")
+    ax[1].set(xlabel="frequency (GHz)", ylabel="EO response (dB)", ylim=(-12, 4))
+    fig.tight_layout()
+    written.append(str(save_figure_atomic(fig, out / "ring.png")))
     plt.close(fig)
     return written
 
