@@ -164,6 +164,10 @@ def _device_plots(out: pathlib.Path, devices: dict) -> list[str]:
     return written
 
 
+# modules whose ``demo_section(out_dir) -> dict`` the demo runs, in order (later capabilities append here)
+DEMO_SECTIONS: list[str] = []
+
+
 def demo(out_dir: str | pathlib.Path) -> int:
     """Run every capability built so far on built-in defaults; write results into ``out_dir``."""
     out = pathlib.Path(out_dir)
@@ -175,11 +179,19 @@ def demo(out_dir: str | pathlib.Path) -> int:
     write_json_atomic(out / "devices.json", {"schema": "optolink.devices/1", "devices": figures})
     written = [str(out / "devices.json")]
     written += _device_plots(out, default_devices())
+    summary = {"devices": {k: v["performance"] for k, v in figures.items()}}
+    for name in DEMO_SECTIONS:
+        import importlib
+
+        t1 = time.perf_counter()
+        print(f"\n== {name} ==")
+        section = importlib.import_module(f"optolink.{name}").demo_section(out)
+        summary[name] = section
+        print(f"({name}: {time.perf_counter() - t1:.1f} s)")
+    write_json_atomic(out / "summary.json", summary)
+    written.append(str(out / "summary.json"))
     print(f"\nwrote {len(written)} files to {out}/ in {time.perf_counter() - t0:.1f} s:")
     for w in written:
         print(f"  {w}")
     return 0
 
-
-def _finite(x) -> bool:
-    return isinstance(x, float) and math.isfinite(x)
