@@ -1,0 +1,33 @@
+"""`optolink sweep`: run or resume a parameter sweep / Monte Carlo into the HDF5 store."""
+
+from __future__ import annotations
+
+import pathlib
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("sweep", help="run (or resume) a sweep defined in a YAML/JSON file into an HDF5 store")
+    p.add_argument("file", type=pathlib.Path, help="sweep definition (function, grid, random, n_samples, seed, ...)")
+    p.add_argument("--store", type=pathlib.Path, default=pathlib.Path("out/results.h5"),
+                   help="HDF5 results store (default: out/results.h5)")
+    p.add_argument("--scheduler", default="local",
+                   help="'local' (LocalCluster, default), 'sync', or an address such as tcp://host:8786")
+    p.add_argument("--workers", type=int, default=None, help="workers of the local cluster (default 2)")
+    p.add_argument("--retry-failed", action="store_true", help="recompute the points stored with an error")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from links.sweep import load_sweep_file, run_sweep
+
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers must be >= 1; got {args.workers}")
+    spec = load_sweep_file(args.file)
+    data = run_sweep(spec, args.store, scheduler=args.scheduler, workers=args.workers,
+                     retry_failed=args.retry_failed)
+    n_err = int((~data.ok).sum())
+    print(f"run {spec.name!r}: {data.n_done} points in {args.store} ({n_err} failed)")
+    for i, e in zip(data.index[~data.ok][:5], [e for e, ok in zip(data.errors, data.ok, strict=True) if not ok][:5],
+                    strict=False):
+        print(f"  point {i}: {e}")
+    return 0
