@@ -1,0 +1,114 @@
+"""Process yield: device figures per die, the bandwidth penalty, yield statistics and sensitivities."""
+
+import math
+
+import numpy as np
+import pytest
+
+from links.budget import modulator_bandwidth_penalty_db
+from links.linkfile import preset
+from links.yields import (
+    ProcessVariation,
+    TransmitterDesign,
+    YieldResult,
+    bandwidth_penalty_db,
+    die_figures,
+    die_margin,
+    iq_transmission,
+    run_yield,
+)
+from photonics.modulators import MachZehnderModulator
+
+
+def test_bandwidth_penalty_matches_single_pole_closed_form():
+    # A lumped MZM with an open termination and no pad is a single pole (tests/test_modulators.py), for which
+    # ⟨|H|²⟩⟨|H|⁻²⟩ over |f| ≤ R/2 has the closed form (2B/R)·atan(R/2B)·(1 + R²/12B²)
+    m = MachZehnderModulator(length=0.5e-3, lumped=True, termination_impedance=None, pad_capacitance=0.0)
+    for baud in (30e9, 60e9, 120e9):
+        assert bandwidth_penalty_db(m, baud) == pytest.approx(
+            modulator_bandwidth_penalty_db(m.eo_bandwidth(), baud), abs=0.01)
+    assert bandwidth_penalty_db(m, 120e9) > bandwidth_penalty_db(m, 30e9) > 0
+
+
+def test_iq_transmission_against_sinusoidal_transfer():
+    # Two null-biased push-pull MZMs: ⟨|E|²⟩ = T_peak·⟨sin²(Δφ/2)⟩/2 over the 16QAM levels, with Δφ the arms'
+    # phase difference from the phase shifter (Δφ(v) exact, not small-signal); IQ combining halves the power
+    m = MachZehnderModulator(phase_bias=math.pi, splitter_imbalance_db=0.0)
+    ps, b, v_peak = m.phase_shifter, m.bias_voltage, 2.0
+    levels = np.array([-3, -1, 1, 3]) / 3 * v_peak
+    dphi = np.array([float(ps.phase(b + v / 2, m.length)) - float(ps.phase(b - v / 2, m.length)) for v in levels])
+    t_peak = 10 ** (-m.insertion_loss_db / 10)
+    expected = t_peak * np.mean(np.sin(dphi / 2) ** 2) / 2
+    assert iq_transmission(m, v_peak, "16QAM") == pytest.approx(expected, rel=0.03)
+    with pytest.raises(ValueError, match="driver_peak_v"):
+        iq_transmission(m, 100.0, "16QAM")
+
+
+def test_die_figures_follow_the_process():
+    d = TransmitterDesign()
+    nominal = die_figures(d, 60e9)
+    wide_gap = die_figures(d, 60e9, gap_delta=2e-6)
+    heavy = die_figures(d, 60e9, na_scale=1.2, nd_scale=1.2)
+    assert heavy["vpi_v"] < nominal["vpi_v"]  # more carriers to deplete: more efficient
+    assert heavy["insertion_loss_db"] > nominal["insertion_loss_db"]  # and more free-carrier absorption
+    assert wide_gap["eo_bandwidth_hz"] != pytest.approx(nominal["eo_bandwidth_hz"], rel=1e-3)
+    assert math.isfinite(nominal["tx_power_dbm"]) and nominal["tx_power_dbm"] < d.laser_power_dbm
+
+
+def test_die_margin_is_the_budget_with_this_transceiver():
+    d = TransmitterDesign()
+    out = die_margin(design=d.to_dict(), link=preset("400ZR-DCI-120km"))
+    assert out["required_osnr_db"] == pytest.approx(26.0 + out["bandwidth_penalty_db"])
+    assert out["pass"] == 1.0 and out["margin_db"] > 0
+    low = die_margin(design=TransmitterDesign(laser_power_dbm=-5.0).to_dict(), link=preset("400ZR-DCI-120km"))
+    assert low["tx_power_margin_db"] < 0 and low["pass"] == 0.0  # below 400ZR's −10 dBm Tx minimum
+
+
+def test_yield_statistics_on_synthetic_dies():
+    rng = np.random.default_rng(3)
+    n = 4000
+    z = {k: rng.normal(0, 1, n) for k in ("a", "b")}
+    margin = 0.5 + 0.4 * z["a"] - 0.2 * z["b"] + rng.normal(0, 0.05, n)
+    r = YieldResult("synthetic", margin, {"a": 2.0 * z["a"], "b": 3.0 * z["b"]}, {}, {"a": 2.0, "b": 3.0})
+    # P(margin ≥ 0) for margin ~ N(0.5, √(0.16 + 0.04 + 0.0025))
+    expected = 0.5 * math.erfc(-0.5 / math.sqrt(0.2025) / math.sqrt(2))
+    assert r.yield_fraction == pytest.approx(expected, abs=0.02)
+    lo, hi = r.yield_interval()
+    assert lo < r.yield_fraction < hi and hi - lo < 0.04
+    s = r.sensitivities()
+    assert s["a"] == pytest.approx(0.4, abs=0.01) and s["b"] == pytest.approx(-0.2, abs=0.01)
+
+
+def test_run_yield_end_to_end():
+    link = preset("400ZR-DCI-120km")
+    # a laser this weak leaves the Tx power at the 400ZR minimum: the process decides which dies pass
+    r = run_yield(TransmitterDesign(laser_power_dbm=4.0), link, n_dies=24, seed=2)
+    assert r.margins_db.shape == (24,) and np.all(np.isfinite(r.margins_db))
+    assert 0.0 < r.yield_fraction < 1.0
+    sens = r.sensitivities("tx_power_dbm")
+    assert abs(sens["na_scale"]) > 0 and set(sens) == {"width_delta", "na_scale", "nd_scale", "offset_delta",
+                                                       "gap_delta"}
+    strong = run_yield(TransmitterDesign(laser_power_dbm=15.0), link, n_dies=6, seed=2,
+                       variation=ProcessVariation(width_std=0, doping_rel_std=0, offset_std=0, gap_std=0))
+    assert strong.yield_fraction == 1.0 and np.ptp(strong.margins_db) < 1e-9
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="n_dies"):
+        run_yield(TransmitterDesign(), preset("400ZR-DCI-120km"), n_dies=1)
+    with pytest.raises(ValueError, match="unknown standard"):
+        run_yield(TransmitterDesign(), {"standard": "1.6T"}, n_dies=4)
+    with pytest.raises(ValueError, match="doping_rel_std"):
+        ProcessVariation(doping_rel_std=-0.1)
+    with pytest.raises(ValueError, match="laser_power_dbm"):
+        TransmitterDesign(laser_power_dbm=float("nan"))
+
+
+def test_cli_yield(tmp_path, capsys):
+    from optolink.cli import main
+
+    assert main(["yield", "400ZR-DCI-120km", "--dies", "8", "--laser-dbm", "4", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "yield" in out and "Tx power sensitivity" in out
+    assert (tmp_path / "yield.json").exists() and (tmp_path / "yield.png").stat().st_size > 1000
+    assert main(["yield", "400ZR-DCI-120km", "--dies", "1", "--out", str(tmp_path)]) == 2
