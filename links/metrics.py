@@ -81,3 +81,110 @@ def osnr_from_snr(snr_db, baud_rate: float, reference_bandwidth: float = OSNR_RE
     if not baud_rate > 0:
         raise ValueError(f"baud_rate must be > 0; got {baud_rate}")
     return np.asarray(snr_db, dtype=float) - 10.0 * math.log10(reference_bandwidth / baud_rate)
+
+
+# --------------------------------------------------------------------------------------------------------
+# measured figures
+# --------------------------------------------------------------------------------------------------------
+def _pair(name_a, a, name_b, b):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"{name_a} and {name_b} must have the same shape; got {a.shape} and {b.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name_a} is empty")
+    return a, b
+
+
+def count_errors(tx_bits, rx_bits) -> int:
+    """Number of differing bits."""
+    a, b = _pair("tx_bits", tx_bits, "rx_bits", rx_bits)
+    return int(np.count_nonzero(a != b))
+
+
+def bit_error_ratio(tx_bits, rx_bits) -> float:
+    """Errors / bits."""
+    a, b = _pair("tx_bits", tx_bits, "rx_bits", rx_bits)
+    return count_errors(a, b) / a.size
+
+
+def symbol_error_ratio(tx_symbols, rx_decisions) -> float:
+    """Fraction of symbols whose decision differs from the transmitted point."""
+    a, b = _pair("tx_symbols", tx_symbols, "rx_decisions", rx_decisions)
+    return float(np.mean(np.abs(a - b) > 1e-6))
+
+
+def fit_gain(received, reference) -> complex:
+    """Least-squares complex gain α minimising Σ|y − α·s|² (α = ⟨y s*⟩ / ⟨|s|²⟩)."""
+    y, s = _pair("received", received, "reference", reference)
+    return complex(np.vdot(s, y) / np.vdot(s, s).real)
+
+
+def snr_from_symbols(received, reference) -> float:
+    """Data-aided SNR (dB) of a constellation: |α|²⟨|s|²⟩ / ⟨|y − α·s|²⟩ with the least-squares gain α.
+
+    For QAM at one sample per symbol after a matched filter this is Es/N0 (the ``theoretical_ber`` SNR).
+    """
+    y, s = _pair("received", received, "reference", reference)
+    alpha = fit_gain(y, s)
+    noise = np.mean(np.abs(y - alpha * s) ** 2)
+    sig = abs(alpha) ** 2 * np.mean(np.abs(s) ** 2)
+    return math.inf if noise == 0 else 10 * math.log10(sig / noise)
+
+
+def evm_rms(received, reference) -> float:
+    """RMS error-vector magnitude (fraction, not %) normalised to the reference's RMS, after the LS gain."""
+    y, s = _pair("received", received, "reference", reference)
+    alpha = fit_gain(y, s)
+    return float(math.sqrt(np.mean(np.abs(y / alpha - s) ** 2) / np.mean(np.abs(s) ** 2)))
+
+
+def q_factor_db(ber) -> float:
+    """Q-factor 20·log10(√2·erfcinv(2·BER)) in dB (the Gaussian equivalent of a BER; inf at BER 0)."""
+    from scipy.special import erfcinv
+
+    b = float(ber)
+    if not 0 <= b <= 0.5 or math.isnan(b):
+        raise ValueError(f"ber must be in [0, 0.5]; got {ber}")
+    if b == 0:
+        return math.inf
+    q = math.sqrt(2) * float(erfcinv(2 * b))
+    return 20 * math.log10(q) if q > 0 else -math.inf
+
+
+def gmi(received, tx_symbols, modulation: str, *, noise_variance: float | None = None) -> float:
+    """Generalised mutual information (bits per complex symbol) of a bit-interleaved receiver.
+
+    GMI = m − (1/N)·Σₖ Σⱼ log2(1 + exp(−(1 − 2bₖⱼ)·λₖⱼ)) with the exact LLRs λ of a circular Gaussian channel
+    (Alvarado et al., J. Lightwave Technol. 36, 424 (2018), eq. 30). ``received`` is scaled by the LS gain
+    onto ``tx_symbols`` first; ``noise_variance`` (E|n|²) defaults to the data-aided estimate.
+    """
+    from .signals import BITS_PER_SYMBOL, decide_labels, labels_to_bits, llr
+
+    y, s = _pair("received", received, "tx_symbols", tx_symbols)
+    _check_modulation(modulation)
+    y = y / fit_gain(y, s)
+    var = float(np.mean(np.abs(y - s) ** 2)) if noise_variance is None else float(noise_variance)
+    if not var > 0:
+        return float(BITS_PER_SYMBOL[modulation])
+    bits = labels_to_bits(decide_labels(s, modulation), modulation).astype(float)
+    lam = llr(y, modulation, var, method="exact")
+    loss = np.logaddexp(0.0, -(1.0 - 2.0 * bits) * lam) / math.log(2)
+    return float(BITS_PER_SYMBOL[modulation] - loss.sum() / y.size)
+
+
+def ngmi(received, tx_symbols, modulation: str, *, noise_variance: float | None = None) -> float:
+    """Normalised GMI: GMI / bits per symbol (0…1), the figure soft-decision FEC thresholds use."""
+    from .signals import BITS_PER_SYMBOL
+
+    return gmi(received, tx_symbols, modulation, noise_variance=noise_variance) / BITS_PER_SYMBOL[modulation]
+
+
+def passes_threshold(ber: float, standard) -> bool:
+    """True when ``ber`` is at or below the pre-FEC BER threshold of ``standard`` (a Standard or its name)."""
+    from .standards import Standard, get_standard
+
+    std = standard if isinstance(standard, Standard) else get_standard(standard)
+    b = float(ber)
+    if math.isnan(b):
+        raise ValueError("ber must not be NaN")
+    return b <= std.pre_fec_ber_threshold

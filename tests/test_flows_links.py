@@ -1,0 +1,60 @@
+"""``optolink simulate`` handler and the link demo section (optolink.flows_links), tested directly (the CLI
+wiring in optolink/cli.py is the lead's)."""
+
+import argparse
+import json
+
+import pytest
+
+from optolink import flows_links
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="optolink")
+    sub = p.add_subparsers(dest="command", required=True)
+    flows_links.add_parser(sub)
+    return p
+
+
+def test_parse_osnr():
+    assert flows_links.parse_osnr("18:30:1") == [float(x) for x in range(18, 31)]
+    assert flows_links.parse_osnr("20:21:0.5") == [20.0, 20.5, 21.0]
+    assert flows_links.parse_osnr("18,20, 24") == [18.0, 20.0, 24.0]
+    assert flows_links.parse_osnr("22") == [22.0]
+    for bad in ("nan", "18:nan:1", "18:30:0", "30:18:1", "a:b", "", "1:2:3:4"):
+        with pytest.raises(ValueError, match="--osnr"):
+            flows_links.parse_osnr(bad)
+
+
+def test_simulate_command_prints_table_and_writes_files(tmp_path, capsys):
+    args = _parser().parse_args(["simulate", "400ZR", "--osnr", "19:23:2", "--symbols", "4096",
+                                 "--out", str(tmp_path)])
+    assert args.func(args) == 0
+    printed = capsys.readouterr().out
+    assert "OSNR (dB/0.1nm)" in printed and "pre-FEC 0.0122" in printed and "required OSNR" in printed
+    data = json.loads((tmp_path / "simulate_400zr.json").read_text())
+    assert data["osnr_db"] == [19.0, 21.0, 23.0] and len(data["ber"]) == 3
+    assert data["osnr_reference_bandwidth_hz"] == 12.5e9
+    assert (tmp_path / "simulate_400zr.png").stat().st_size > 1000
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_simulate_command_bad_input(tmp_path):
+    p = _parser()
+    for argv, match in ((["simulate", "1.6T", "--osnr", "20"], "unknown standard"),
+                        (["simulate", "400ZR", "--osnr", "nan"], "--osnr"),
+                        (["simulate", "400ZR", "--osnr", "20", "--symbols", "10"], "--symbols")):
+        args = p.parse_args([*argv, "--out", str(tmp_path)])
+        with pytest.raises(ValueError, match=match):
+            args.func(args)
+    assert not list(tmp_path.iterdir())  # nothing written on bad input
+
+
+def test_demo_section(tmp_path):
+    summary = flows_links.demo_section(tmp_path)
+    for key in ("400zr_required_osnr_db", "800zr_required_osnr_db", "400zr_penalty_db"):
+        assert key in summary
+    assert 0.0 < summary["400zr_penalty_db"] < 1.5
+    for name in ("link_400zr.json", "link_800zr.json", "link_ber_vs_osnr.png", "link_constellation.png"):
+        assert (tmp_path / name).stat().st_size > 500
+    json.dumps(summary)
