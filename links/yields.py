@@ -269,8 +269,10 @@ def run_yield(design: TransmitterDesign, link: dict, *, n_dies: int = 200, varia
     if reference_required_osnr_db is not None:
         fixed["reference_required_osnr_db"] = float(reference_required_osnr_db)
     spec = SweepSpec(function="links.yields:die_margin", random=variation.distributions(), n_samples=n_dies,
-                     seed=seed, fixed=fixed, units=UNITS,
-                     name=run_name or f"yield-{link.get('standard', 'link').replace(' ', '_')}")
+                     seed=seed, fixed=fixed, units=UNITS, name=run_name or "yield")
+    if run_name is None:  # one run per distinct definition: a changed design never collides with a stored one
+        spec = dataclasses.replace(
+            spec, name=f"yield-{link.get('standard', 'link').replace(' ', '_')}-{spec.fingerprint[:8]}")
     if store is None:
         with tempfile.TemporaryDirectory() as tmp:
             data = run_sweep(spec, f"{tmp}/yield.h5", scheduler=scheduler, workers=workers, progress=progress)

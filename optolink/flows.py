@@ -165,7 +165,7 @@ def _device_plots(out: pathlib.Path, devices: dict) -> list[str]:
 
 
 # modules whose ``demo_section(out_dir) -> dict`` the demo runs, in order (later capabilities append here)
-DEMO_SECTIONS: list[str] = ["flows_chip", "flows_lasers", "flows_links", "flows_budget"]
+DEMO_SECTIONS: list[str] = ["flows_chip", "flows_lasers", "flows_links", "flows_budget", "flows_chain"]
 
 
 def demo(out_dir: str | pathlib.Path) -> int:
