@@ -244,7 +244,8 @@ def _report_html(out: pathlib.Path, s: dict) -> str:
         f"<td>{_link(out, v['report'])}</td></tr>" for k, v in s["budgets"].items())
     yrows = "".join(
         f"<tr><td>{e(k)}</td><td>{v['yield'] * 100:.1f}</td><td>{v['yield_95ci'][0] * 100:.1f}–"
-        f"{v['yield_95ci'][1] * 100:.1f}</td><td>{v['margin_mean_db']:.2f}</td><td>{v['tx_power_mean_dbm']:.2f}</td></tr>"
+        f"{v['yield_95ci'][1] * 100:.1f}</td><td>{v['margin_mean_db']:.2f}</td>"
+        f"<td>{v['tx_power_mean_dbm']:.2f}</td></tr>"
         for k, v in s["yield"].items())
     las = s["laser"]
     return f"""<!DOCTYPE html>
@@ -253,9 +254,9 @@ def _report_html(out: pathlib.Path, s: dict) -> str:
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:right}}
 td:first-child,th:first-child{{text-align:left}}</style></head><body>
 <h1>optolink: chip → link → yield</h1>
-<p>Chip manifest <code>{e(pathlib.Path(s['manifest']).name)}</code>; HDF5 store <code>{e(pathlib.Path(s['store']).name)}</code>
-(BER points and yield dies); run time {s['runtime_s']:.0f} s. Every OSNR is referenced to 12.5 GHz (0.1 nm) and counts
-both polarizations' noise.</p>
+<p>Chip manifest <code>{e(pathlib.Path(s['manifest']).name)}</code>;
+HDF5 store <code>{e(pathlib.Path(s['store']).name)}</code> (BER points and yield dies);
+run time {s['runtime_s']:.0f} s. Every OSNR is referenced to 12.5 GHz (0.1 nm) and counts both polarizations' noise.</p>
 <h2>Chip</h2>{_img(out / 'chip' / 'chip.png')}
 <p>Laser {e(las['name'])}: {las['power_dbm']:.2f} dBm at {las['current_a'] * 1e3:.1f} mA, Henry linewidth
 {las['linewidth_hz'] / 1e6:.2f} MHz. IQ splitters assumed trimmed to {TRIMMED_SPLITTER_DB} dB by bias control.</p>
@@ -264,7 +265,8 @@ both polarizations' noise.</p>
 <th>Tx power (dBm)</th><th>required OSNR (dB, 12.5 GHz)</th></tr>{rows}</table>
 {_img(out / 'chain_ber_vs_osnr.png')}
 <h2>Link budgets with the chip transceivers</h2>
-<table><tr><th>link</th><th>verdict</th><th>worst margin (dB)</th><th>centre GSNR (dB, 12.5 GHz)</th><th>report</th></tr>
+<table><tr><th>link</th><th>verdict</th><th>worst margin (dB)</th><th>centre GSNR (dB, 12.5 GHz)</th>
+<th>report</th></tr>
 {brows}</table>
 <h2>Yield of the chip design</h2>
 <table><tr><th>standard</th><th>yield (%)</th><th>95 % CI (%)</th><th>mean OSNR margin (dB)</th>

@@ -20,7 +20,7 @@ def test_chain_writes_report_store_and_figures(chain):
     assert (out / "chip" / "chip.manifest.json").exists() and (out / "report.html").exists()
     data = json.loads((out / "chain.json").read_text())
     assert set(data["standards"]) == {"400ZR", "800ZR"}
-    for std, fig in data["standards"].items():
+    for fig in data["standards"].values():
         # the chosen MZM is one of the chip's and its simulated required OSNR lies above the ideal receiver's
         assert fig["mzm"].startswith("mzm_") and 15.0 < fig["required_osnr_db"] < 35.0
     assert set(data["budgets"]) == {"400ZR-DCI-120km", "800ZR-DCI-120km", "OpenZR+-metro-6x80km"}
