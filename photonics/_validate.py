@@ -37,13 +37,12 @@ def check_array(name: str, value, *, low=None, high=None, low_open=False, high_o
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a real number or an array of them") from exc
-    rng = _range_text(low, high, low_open, high_open)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no NaN or inf), {rng}")
-    if low is not None and np.any(arr < low if not low_open else arr <= low):
-        raise ValueError(f"{name} must be {rng}; got min {arr.min()}")
-    if high is not None and np.any(arr > high if not high_open else arr >= high):
-        raise ValueError(f"{name} must be {rng}; got max {arr.max()}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite (no NaN or inf), {_range_text(low, high, low_open, high_open)}")
+    if low is not None and (arr <= low if low_open else arr < low).any():
+        raise ValueError(f"{name} must be {_range_text(low, high, low_open, high_open)}; got min {arr.min()}")
+    if high is not None and (arr >= high if high_open else arr > high).any():
+        raise ValueError(f"{name} must be {_range_text(low, high, low_open, high_open)}; got max {arr.max()}")
     return arr
 
 

@@ -91,6 +91,8 @@ class MachZehnderModulator:
     coupler_loss_db: float = 0.2
     passive_length: float = 0.5e-3
     pad_capacitance: float = 20e-15
+    # memo of the EO response on FFT grids, keyed by (samples, sample rate): not a parameter
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         if not isinstance(self.phase_shifter, DepletionPhaseShifter):
@@ -307,7 +309,13 @@ class MachZehnderModulator:
         if d.ndim != 1:
             raise ValueError(f"drive must be a 1-D array; got shape {d.shape}")
         mean = d.mean()
-        return mean + _filter(d - mean, lambda f: self.eo_response(f), fs)
+        key = ("eo_rfft", d.size, fs)
+        if key not in self._cache:
+            if len(self._cache) > 16:  # bounded: a few record lengths are typical
+                self._cache.clear()
+            self._cache[key] = self.eo_response(np.fft.rfftfreq(d.size, 1.0 / fs))
+        h = self._cache[key]
+        return mean + _filter(d - mean, lambda f: h.copy(), fs)
 
     def modulate(self, field_in, drive, sample_rate, *, bandwidth_limited: bool = True):
         """Optical field out (√W) for ``field_in`` (√W, (N,)) and a line ``drive`` (V, (N,)) at ``sample_rate`` (Hz)."""

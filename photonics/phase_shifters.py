@@ -133,32 +133,41 @@ class DepletionPhaseShifter:
                              "(punch-through); reduce the bias or widen p/n_plus_gap")
         return x_l, x_r
 
-    def carrier_index(self, v_reverse=0.0):
-        """``(Δn_eff, Δα)`` from all free carriers at reverse bias ``v_reverse`` (V), vs undoped silicon.
-
-        Δα is the power absorption coefficient (1/m) from free carriers only.
-        """
-        v = check_array("v_reverse", v_reverse)
-        x_l, x_r = self._regions(v)
+    @cached_property
+    def _carrier_tables(self):
+        """Bias-independent parts of ``carrier_index``: the fixed regions' summed shifts and the P/N shifts."""
         p_pp, p_p, n_p, n_nn = self._edges
         wg, s = self.waveguide, self.confinement_scale
         wl, model = self.wavelength, self.model
-        regions = (  # (start, stop, electrons, holes)
-            (-_FAR, p_pp, 0.0, self.p_contact_doping),
-            (p_pp, p_p, 0.0, self.p_plus_doping),
-            (p_p, x_l, 0.0, self.na),
-            (x_r, n_p, self.nd, 0.0),
-            (n_p, n_nn, self.n_plus_doping, 0.0),
-            (n_nn, _FAR, self.n_contact_doping, 0.0),
-        )
-        dn = np.zeros_like(v)
-        da = np.zeros_like(v)
-        for start, stop, electrons, holes in regions:
-            gamma = s * wg.confinement(start, stop)
+        fixed = ((-_FAR, p_pp, 0.0, self.p_contact_doping), (p_pp, p_p, 0.0, self.p_plus_doping),
+                 (n_p, n_nn, self.n_plus_doping, 0.0), (n_nn, _FAR, self.n_contact_doping, 0.0))
+        dn_fixed = da_fixed = 0.0
+        for start, stop, electrons, holes in fixed:
+            gamma = s * float(wg.confinement(start, stop))
             dn_i, da_i = plasma_dispersion(electrons, holes, wl, model)
-            dn = dn + gamma * dn_i
-            da = da + gamma * da_i
-        return (dn, da) if dn.ndim else (float(dn), float(da))
+            dn_fixed += gamma * float(dn_i)
+            da_fixed += gamma * float(da_i)
+        shift_p = plasma_dispersion(0.0, self.na, wl, model)
+        shift_n = plasma_dispersion(self.nd, 0.0, wl, model)
+        gain = s * wg.group_index / wg.mode.n_si  # Γ = (n_g/n_Si)·η
+        f_pp, f_np = (float(x) for x in wg.cumulative_energy(np.array([p_p, n_p])))
+        return dn_fixed, da_fixed, shift_p, shift_n, gain, f_pp, f_np
+
+    def carrier_index(self, v_reverse=0.0):
+        """``(Δn_eff, Δα)`` from all free carriers at reverse bias ``v_reverse`` (V), vs undoped silicon.
+
+        Δα is the power absorption coefficient (1/m) from free carriers only. The regions
+        P++ | P+ | P | depleted | N | N+ | N++ each contribute Γ_region·(Δn, Δα) of their carriers.
+        """
+        v = check_array("v_reverse", v_reverse)
+        x_l, x_r = self._regions(v)
+        dn_fixed, da_fixed, (dn_p, da_p), (dn_n, da_n), gain, f_pp, f_np = self._carrier_tables
+        f = self.waveguide.cumulative_energy(np.concatenate([np.ravel(x_l), np.ravel(x_r)]))
+        g_p = gain * (f[: v.size].reshape(v.shape) - f_pp)  # P: from the P+ edge to the depletion edge
+        g_n = gain * (f_np - f[v.size:].reshape(v.shape))  # N: from the depletion edge to the N+ edge
+        dn = dn_fixed + g_p * float(dn_p) + g_n * float(dn_n)
+        da = da_fixed + g_p * float(da_p) + g_n * float(da_n)
+        return (dn, da) if np.ndim(dn) else (float(dn), float(da))
 
     def delta_neff(self, v_reverse):
         """n_eff(V) − n_eff(0): effective-index change from reverse bias ``v_reverse`` (V); > 0 in reverse."""
