@@ -40,3 +40,13 @@ def test_chain_rerun_resumes_from_the_store(chain):
     after = {r: store.read(r).n_done for r in store.runs()}
     assert before == after  # nothing recomputed or duplicated
     assert again["standards"]["400ZR"]["required_osnr_db"] == pytest.approx(s["standards"]["400ZR"]["required_osnr_db"])
+
+
+def test_chain_report_opens_in_chromium(chain, tmp_path):
+    # the same headless-Chromium check as the budget report (tests/test_report.py)
+    from tests.test_report import _open_in_chromium
+
+    out, _ = chain
+    dom, console = _open_in_chromium(out / "report.html", tmp_path)
+    assert console == []
+    assert dom.count("<img") >= 3 and "chain-data" in dom
