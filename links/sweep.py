@@ -261,20 +261,20 @@ def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_fl
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 2))
         # enough tasks in flight to hide the scheduler round trip; bounded so a kill loses little
         limit = max_in_flight or max(16, 8 * n_workers)
-        todo = iter(pending)
+        remaining = iter(pending)
 
         def submit(i):
             return client.submit(run_point, spec.function, _point_kwargs(spec, points, i), spec.seed, i,
                                  pure=False, key=f"point-{spec.fingerprint[:8]}-{i}")
 
-        queue = as_completed([submit(i) for i in itertools.islice(todo, limit)])
+        queue = as_completed([submit(i) for i in itertools.islice(remaining, limit)])
         for batch in queue.batches():  # whatever has completed: written at once, one flush
             results = [fut.result() for fut in batch]
             writer.append_many(results)
             for fut, (_, _, err) in zip(batch, results, strict=True):
                 prog.step(err is not None)
                 fut.release()
-                nxt = next(todo, None)
+                nxt = next(remaining, None)
                 if nxt is not None:
                     queue.add(submit(nxt))
     finally:

@@ -169,7 +169,8 @@ DEMO_SECTIONS: list[str] = ["flows_chip", "flows_lasers", "flows_links", "flows_
 
 
 def demo(out_dir: str | pathlib.Path) -> int:
-    """Run every capability built so far on built-in defaults; write results into ``out_dir``."""
+    """Run every capability on built-in defaults — devices, chip, laser, links, budgets, then the whole chain
+    (chip → BER curves → budgets → yield → report and HDF5 store) — writing into ``out_dir``."""
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -177,8 +178,7 @@ def demo(out_dir: str | pathlib.Path) -> int:
     print("optolink demo: default devices\n")
     print(format_device_table(figures))
     write_json_atomic(out / "devices.json", {"schema": "optolink.devices/1", "devices": figures})
-    written = [str(out / "devices.json")]
-    written += _device_plots(out, default_devices())
+    _device_plots(out, default_devices())
     summary = {"devices": {k: v["performance"] for k, v in figures.items()}}
     for name in DEMO_SECTIONS:
         import importlib
@@ -189,9 +189,10 @@ def demo(out_dir: str | pathlib.Path) -> int:
         summary[name] = section
         print(f"({name}: {time.perf_counter() - t1:.1f} s)")
     write_json_atomic(out / "summary.json", summary)
-    written.append(str(out / "summary.json"))
-    print(f"\nwrote {len(written)} files to {out}/ in {time.perf_counter() - t0:.1f} s:")
-    for w in written:
-        print(f"  {w}")
+    files = sorted(f for f in out.rglob("*") if f.is_file())
+    print(f"\nwrote {len(files)} files to {out}/ in {time.perf_counter() - t0:.1f} s; start with:")
+    for name in ("report.html", "summary.json", "results.h5", "devices.json", "chip/chip.gds"):
+        if (out / name).exists():
+            print(f"  {out / name}")
     return 0
 

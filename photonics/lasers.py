@@ -269,9 +269,9 @@ def _rk4_stable_step(lam):
     lam = np.asarray(lam, dtype=complex).ravel()
     out = np.full(lam.shape, np.inf)
     mag = np.abs(lam)
-    todo = np.nonzero((mag > 0) & (lam.real <= 0))[0]
-    for a in range(0, todo.size, 4096):
-        idx = todo[a:a + 4096]
+    unresolved = np.nonzero((mag > 0) & (lam.real <= 0))[0]
+    for a in range(0, unresolved.size, 4096):
+        idx = unresolved[a:a + 4096]
         unit = lam[idx] / mag[idx]
         bad = _rk4_amp(_RK4_T[:, None] * unit[None, :]) > 1.0 + 1e-12
         has = bad.any(axis=0)
