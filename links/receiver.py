@@ -23,7 +23,7 @@ from photonics.lasers import PhaseNoiseLaser
 
 from .dsp.timing import resample
 from .signals import as_rng, check_field
-from .transmitter import dbm_to_watt, gaussian_response
+from .transmitter import check_converter, dbm_to_watt, gaussian_response
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,7 @@ class Adc:
     clip_ratio: float = 4.0
 
     def __post_init__(self):
-        if self.sample_rate is not None:
-            check_positive("sample_rate", self.sample_rate)
-        if self.enob is not None:
-            check_real("enob", self.enob, low=1.0, high=24.0)
-        if self.bandwidth is not None:
-            check_positive("bandwidth", self.bandwidth)
-        check_real("clip_ratio", self.clip_ratio, low=1.0, high=20.0)
+        check_converter(self)
 
     def convert(self, analog, sample_rate: float, *, rng) -> np.ndarray:
         """Real tributaries (T, M) at ``sample_rate`` → digitised (T, M') at the ADC rate, in units of full scale."""

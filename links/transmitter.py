@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import fft as sfft
 
+from photonics import constants
 from photonics._validate import check_positive, check_real
 from photonics.lasers import PhaseNoiseLaser
 from photonics.modulators import DualPolIQModulator, IQModulator, MachZehnderModulator
@@ -31,7 +32,19 @@ def gaussian_response(frequency, bandwidth: float | None) -> np.ndarray:
 
 
 def dbm_to_watt(p_dbm: float) -> float:
-    return 1e-3 * 10 ** (p_dbm / 10)
+    """Power in W from dBm, as a float (``photonics.constants.dbm_to_watt`` returns arrays)."""
+    return float(constants.dbm_to_watt(p_dbm))
+
+
+def check_converter(conv) -> None:
+    """Validate the fields a DAC and an ADC share (sample_rate, enob, bandwidth, clip_ratio)."""
+    if conv.sample_rate is not None:
+        check_positive("sample_rate", conv.sample_rate)
+    if conv.enob is not None:
+        check_real("enob", conv.enob, low=1.0, high=24.0)
+    if conv.bandwidth is not None:
+        check_positive("bandwidth", conv.bandwidth)
+    check_real("clip_ratio", conv.clip_ratio, low=1.0, high=20.0)
 
 
 @dataclass(frozen=True)
@@ -47,13 +60,7 @@ class Dac:
     zero_order_hold: bool = True
 
     def __post_init__(self):
-        if self.sample_rate is not None:
-            check_positive("sample_rate", self.sample_rate)
-        if self.enob is not None:
-            check_real("enob", self.enob, low=1.0, high=24.0)
-        if self.bandwidth is not None:
-            check_positive("bandwidth", self.bandwidth)
-        check_real("clip_ratio", self.clip_ratio, low=1.0, high=20.0)
+        check_converter(self)
 
     def response(self, frequency, sample_rate: float) -> np.ndarray:
         """Analog response: ZOH sinc(f/fs) × Gaussian low-pass."""
