@@ -162,7 +162,7 @@ class MachZehnderModulator:
     @property
     def _split(self):
         p = 1.0 / (1.0 + float(db_to_linear(-self.splitter_imbalance_db)))
-        passive = math.exp(-self.phase_shifter.alpha(0.0) * 0 - self._passive_alpha * self.passive_length / 2)
+        passive = math.exp(-self._passive_alpha * self.passive_length / 2)  # undoped routing, field
         excess = float(db_to_linear(-2 * self.coupler_loss_db)) ** 0.5 * passive
         return math.sqrt(p), math.sqrt(1 - p), excess
 
@@ -329,8 +329,9 @@ class MachZehnderModulator:
     def chirp_parameter(self) -> float:
         """Small-signal chirp α = (dφ_out/dt)/((1/2P)dP/dt) at the bias point and ``phase_bias``.
 
-        Zero for balanced push-pull; for single-arm drive α = −cot(φ_b/2)... evaluated numerically
-        from the static field transfer (sign: Koyama & Iga, J. Lightwave Technol. 6, 87 (1988)).
+        Near zero for balanced push-pull (the arms' bias-dependent absorption leaves a few hundredths); ±1 for
+        single-arm drive at quadrature. Evaluated numerically from the static field transfer (definition and
+        sign: F. Koyama and K. Iga, J. Lightwave Technol. 6, 87 (1988)).
         """
         h = 1e-3
         e_p, e_m = self.field_transfer(np.array([h, -h]))
@@ -400,7 +401,8 @@ class IQModulator:
 class DualPolIQModulator:
     """Polarization-multiplexed IQ modulator: a splitter, two IQ modulators, a polarization rotator/combiner.
 
-    Output is a (2, N) field (X, Y); ``pbc_loss_db`` is the rotator + combiner excess loss on Y... both.
+    Output is a (2, N) field (X, Y); ``pbc_loss_db`` is the excess loss of the polarization rotator and
+    combiner, applied to both polarizations.
     """
 
     iq_x: IQModulator = field(default_factory=IQModulator)
