@@ -42,6 +42,8 @@ import pathlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from photonics._validate import range_text
+
 from .budget import (
     SMF28_GROUP_INDEX,
     Amplifier,
@@ -158,7 +160,7 @@ class _Fields:
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise ValueError(f"{self.name(key)} must be a number; got {v!r}")
         v = float(v)
-        rng = _range(low, high, low_open)
+        rng = range_text(low, high, low_open)
         if not math.isfinite(v) or (low is not None and (v < low or (low_open and v == low))) or (
                 high is not None and v > high):
             raise ValueError(f"{self.name(key)} must be {rng}; got {v:g}")
@@ -188,16 +190,6 @@ class _Fields:
 
     def mapping(self, key: str, allowed: Sequence[str]) -> _Fields:
         return _Fields(self.data.get(key) or {}, self.name(key), allowed)
-
-
-def _range(low, high, low_open) -> str:
-    if low is None and high is None:
-        return "a finite number"
-    if high is None:
-        return f"{'>' if low_open else '>='} {low:g}"
-    if low is None:
-        return f"<= {high:g}"
-    return f"in {'(' if low_open else '['}{low:g}, {high:g}]"
 
 
 def _wrap(path: str, fn, *args, **kwargs):

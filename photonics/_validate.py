@@ -16,7 +16,7 @@ def check_real(name: str, value, *, low=None, high=None, low_open=False, high_op
     if isinstance(value, bool) or not isinstance(value, numbers.Real | np.floating | np.integer):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     v = float(value)
-    rng = _range_text(low, high, low_open, high_open)
+    rng = range_text(low, high, low_open, high_open)
     if not math.isfinite(v):
         raise ValueError(f"{name} must be finite, {rng}; got {v}")
     if low is not None and (v < low or (low_open and v == low)):
@@ -38,15 +38,16 @@ def check_array(name: str, value, *, low=None, high=None, low_open=False, high_o
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a real number or an array of them") from exc
     if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite (no NaN or inf), {_range_text(low, high, low_open, high_open)}")
+        raise ValueError(f"{name} must be finite (no NaN or inf), {range_text(low, high, low_open, high_open)}")
     if low is not None and (arr <= low if low_open else arr < low).any():
-        raise ValueError(f"{name} must be {_range_text(low, high, low_open, high_open)}; got min {arr.min()}")
+        raise ValueError(f"{name} must be {range_text(low, high, low_open, high_open)}; got min {arr.min()}")
     if high is not None and (arr >= high if high_open else arr > high).any():
-        raise ValueError(f"{name} must be {_range_text(low, high, low_open, high_open)}; got max {arr.max()}")
+        raise ValueError(f"{name} must be {range_text(low, high, low_open, high_open)}; got max {arr.max()}")
     return arr
 
 
-def _range_text(low, high, low_open, high_open) -> str:
+def range_text(low, high, low_open=False, high_open=False) -> str:
+    """The accepted range as text for error messages: "in (0, 1]", ">= 0", "any finite value"."""
     if low is None and high is None:
         return "any finite value"
     if high is None:
