@@ -177,3 +177,13 @@ def test_cli_sweep(tmp_path, capsys):
     assert "4 points" in out and "2 failed" in out and "odd point 1" in out
     assert main(["sweep", str(tmp_path / "missing.yaml"), "--scheduler", "sync"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_read_into_xarray(tmp_path):
+    xr = pytest.importorskip("xarray")
+    spec = SweepSpec(function="sweep_workloads:quadratic", grid={"x": [1.0, 2.0]}, units={"y": "m^2"}, name="xa")
+    data = run_sweep(spec, tmp_path / "s.h5", scheduler="sync", progress=False).sorted()
+    ds = data.to_xarray()
+    assert isinstance(ds, xr.Dataset)
+    assert ds["y"].values.tolist() == [1.0, 4.0] and ds["y"].attrs["unit"] == "m^2"
+    assert ds["curve"].shape == (2, 5) and ds["x"].values.tolist() == [1.0, 2.0]
