@@ -569,23 +569,22 @@ class RingModulator:
             return complex(thru), complex(drop)
         return thru, drop
 
-    def transmission(self, wavelength, v_reverse=None):
-        """Through-port power transmission (Bogaerts 2012 eqs. 2 and 5); arrays broadcast."""
+    def _round_trip(self, wavelength, v_reverse):
+        """(a, cos φ, r1, r2): round-trip field amplitude and phase cosine, and the self-couplings."""
         wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(v_reverse))
         phi = np.asarray(self.round_trip_phase(wl, v))
         a = np.asarray(self.round_trip_amplitude(v))
-        r1, r2 = self.self_coupling, self.drop_self_coupling
-        c = np.cos(phi)
+        return a, np.cos(phi), self.self_coupling, self.drop_self_coupling
+
+    def transmission(self, wavelength, v_reverse=None):
+        """Through-port power transmission (Bogaerts 2012 eqs. 2 and 5); arrays broadcast."""
+        a, c, r1, r2 = self._round_trip(wavelength, v_reverse)
         out = ((r2 * a) ** 2 - 2 * r1 * r2 * a * c + r1**2) / (1 - 2 * r1 * r2 * a * c + (r1 * r2 * a) ** 2)
         return out if out.ndim else float(out)
 
     def drop_transmission(self, wavelength, v_reverse=None):
         """Drop-port power transmission (Bogaerts 2012 eq. 6); zero for an all-pass ring."""
-        wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(v_reverse))
-        phi = np.asarray(self.round_trip_phase(wl, v))
-        a = np.asarray(self.round_trip_amplitude(v))
-        r1, r2 = self.self_coupling, self.drop_self_coupling
-        c = np.cos(phi)
+        a, c, r1, r2 = self._round_trip(wavelength, v_reverse)
         out = (1 - r1**2) * (1 - r2**2) * a / (1 - 2 * r1 * r2 * a * c + (r1 * r2 * a) ** 2)
         return out if out.ndim else float(out)
 
