@@ -58,6 +58,7 @@ two-photon absorption at high power, pad/wire parasitics, forward-bias injection
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -141,8 +142,14 @@ def supermode_indices(mode: SlabMode, gap: float, wavelength: float) -> tuple[fl
     return out[0], out[1]
 
 
+@functools.lru_cache(maxsize=8)
 def _gauss_legendre(n: int):
-    return np.polynomial.legendre.leggauss(n)
+    """Nodes and weights of n-point Gauss-Legendre quadrature (read-only; cached: numpy solves an
+    eigenproblem for them)."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    x.flags.writeable = False
+    w.flags.writeable = False
+    return x, w
 
 
 def coupled_phase(mode: SlabMode, gap: float, radius: float, wavelength: float,
@@ -502,6 +509,13 @@ class RingModulator:
         return check_array("v_reverse", v, low=-1.0, high=30.0)
 
     def _carriers(self, v: np.ndarray):
+        if v.size == 1:  # the figures ask for the same few biases many times: memoise scalars per ring
+            memo = self.__dict__.setdefault("_carrier_memo", {})
+            key = float(v.ravel()[0])
+            if key not in memo:
+                memo[key] = self.phase_shifter.carrier_index(key)
+            dn, da = memo[key]
+            return np.full(v.shape, dn), np.full(v.shape, da)
         flat = np.unique(v.ravel())
         dn, da = self.phase_shifter.carrier_index(flat)
         idx = np.searchsorted(flat, v.ravel())
@@ -881,17 +895,9 @@ class RingModulator:
         drop = -1j * mu2 * a if self.is_add_drop else None
         return RingSimulation(fs, lam, s_in, through, drop, a, vj)
 
-    def small_signal_response(self, frequencies, wavelength=None, v_reverse=None, port: str = "through",
-                              include_rc: bool = True, normalize: bool = True, input_power: float = 1.0):
-        """Small-signal optical modulation response P̂(f) of the linearised CMT + RC equations.
-
-        For a drive V = V_b + Re(V̂ e^{jΩt}), the output power is P_0 + Re(P̂ e^{jΩt}) with
-        P̂ = 2(s0*·d·a₊ + s0·d*·a₋*), a₊ = c'V̂_j a0/(2(jΩ − c0)), a₋ = c'V̂_j* a0/(2(−jΩ − c0)),
-        c0 = j(ω0 − ω) − 1/τ, c' = j·dω0/dV − d(1/τ)/dV, V̂_j = V̂/(1 + jΩ·RC), d = −jμ of the port
-        (Sacher & Poon 2008, generalised to loss modulation). ``normalize``: divide by P̂(0) (complex);
-        otherwise W per volt of drive amplitude at ``input_power`` (W).
-        """
-        f = check_array("frequencies", frequencies, low=0.0)
+    def _small_signal(self, wavelength, v_reverse, port: str, include_rc: bool, input_power: float):
+        """The linearised CMT + RC response as a function of frequency (Hz) → P̂ (W per V of drive);
+        validates once, so that ``eo_bandwidth`` can evaluate it many times."""
         if port not in ("through", "drop"):
             raise ValueError(f"port must be 'through' or 'drop'; got {port!r}")
         if port == "drop" and not self.is_add_drop:
@@ -913,18 +919,35 @@ class RingModulator:
         else:
             d = -1j * cmt.mu_drop
             so = d * a0
+        rc = float(self.rc_time_constant(v)) if include_rc else 0.0
 
         def response(freq):
-            om = 2 * np.pi * freq
-            vj = 1.0 / (1 + 1j * om * float(self.rc_time_constant(v))) if include_rc else np.ones_like(om)
+            om = 2 * np.pi * np.asarray(freq, dtype=float)
+            vj = 1.0 / (1 + 1j * om * rc)
             ap = cp * vj * a0 / (2 * (1j * om - c0))
             am = cp * np.conj(vj) * a0 / (2 * (-1j * om - c0))
             return 2 * (np.conj(so) * d * ap + so * np.conj(d) * np.conj(am))
 
+        p0 = complex(response(0.0))
+        if abs(p0) < 1e-9 * p_in:
+            p0 = 0j  # no first-order modulation: the laser sits on the resonance
+        return response, p0
+
+    def small_signal_response(self, frequencies, wavelength=None, v_reverse=None, port: str = "through",
+                              include_rc: bool = True, normalize: bool = True, input_power: float = 1.0):
+        """Small-signal optical modulation response P̂(f) of the linearised CMT + RC equations.
+
+        For a drive V = V_b + Re(V̂ e^{jΩt}), the output power is P_0 + Re(P̂ e^{jΩt}) with
+        P̂ = 2(s0*·d·a₊ + s0·d*·a₋*), a₊ = c'V̂_j a0/(2(jΩ − c0)), a₋ = c'V̂_j* a0/(2(−jΩ − c0)),
+        c0 = j(ω0 − ω) − 1/τ, c' = j·dω0/dV − d(1/τ)/dV, V̂_j = V̂/(1 + jΩ·RC), d = −jμ of the port
+        (Sacher & Poon 2008, generalised to loss modulation). ``normalize``: divide by P̂(0) (complex);
+        otherwise W per volt of drive amplitude at ``input_power`` (W).
+        """
+        f = check_array("frequencies", frequencies, low=0.0)
+        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, input_power)
         out = response(f)
         if normalize:
-            p0 = response(np.zeros(1))[0]
-            if abs(p0) < 1e-9 * p_in:
+            if p0 == 0:
                 raise ValueError("no first-order modulation at this wavelength (laser on the resonance); "
                                  "detune the laser")
             out = out / p0
@@ -933,8 +956,12 @@ class RingModulator:
     def eo_bandwidth(self, wavelength=None, v_reverse=None, port: str = "through",
                      include_rc: bool = True) -> float:
         """Electro-optic 3-dB bandwidth (Hz): first frequency where |P̂(f)/P̂(0)| = 1/√2 (−3 dB electrical)."""
+        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, 1.0)
+        if p0 == 0:
+            raise ValueError("no first-order modulation at this wavelength (laser on the resonance); "
+                             "detune the laser")
         f = np.logspace(7, 13, 601)
-        h = np.abs(self.small_signal_response(f, wavelength, v_reverse, port, include_rc))
+        h = np.abs(response(f) / p0)
         below = np.nonzero(h < 1 / math.sqrt(2))[0]
         if below.size == 0:
             return math.inf
@@ -943,8 +970,7 @@ class RingModulator:
             return float(f[0])
 
         def g(x):
-            return abs(complex(self.small_signal_response(x, wavelength, v_reverse, port,
-                                                          include_rc))) - 1 / math.sqrt(2)
+            return abs(complex(response(x)) / p0) - 1 / math.sqrt(2)
 
         return brentq(g, f[i - 1], f[i], xtol=1e-3, rtol=1e-10)
 
