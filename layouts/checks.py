@@ -15,6 +15,9 @@ markers. Besides the table: an M1 island shorting P++ to N++ contacts, shapes on
 overlapping device footprints and, with a manifest, off-grid ports. ``lyrdb_bytes`` gives the KLayout marker
 database (one category per rule), ``CheckReport.summary()`` a dict.
 Widths and spacings use the Euclidean metric and ignore corners of ``IGNORE_ANGLE`` (80°) or more.
+Enclosures are checked as "inner grown by the margin, NOT the enclosing layers": klayout's sizing keeps
+right-angle corners square, so at a corner the margin is required along the diagonal too (stricter than a
+Euclidean enclosure, as most foundry decks state via enclosures).
 """
 
 from __future__ import annotations
@@ -221,14 +224,11 @@ def run_checks(layout_or_path, manifest: dict | None = None, *, rules: dict[str,
         if rin.is_empty():
             results.append(RuleResult(rname, desc))
             continue
-        rout = reg.union(outers)
-        outside = rin - rout  # parts not enclosed at all
-        margin = rout.enclosing_check(rin, to_dbu(d), ignore_angle=IGNORE_ANGLE)
-        n = outside.count() + margin.count()
-        markers = None
-        if n:
-            markers = kdb.Region(list(outside.each())) + kdb.EdgePairs(list(margin.each())).polygons(1)
-        results.append(RuleResult(rname, desc, n, markers))
+        # the inner shapes grown by the margin must lie inside the enclosing layers: one boolean finds both
+        # shapes outside and margins too small (and is 4x cheaper in deep mode than an enclosing check)
+        bad = rin.sized(to_dbu(d)) - reg.union(outers)
+        n = bad.count()
+        results.append(RuleResult(rname, desc, n, _flat(bad)))
 
     # a contact metal (M1) island touching both a P++ and an N++ contact shorts the junction
     viac = reg(layer("VIAC"))

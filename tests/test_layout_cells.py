@@ -303,3 +303,19 @@ def test_raised_cosine_sbend_minimum_radius():
     inner = slice(5, -5)  # one-sided differences at the ends are less accurate
     r_min = np.min((1 + d1[inner] ** 2) ** 1.5 / np.abs(d2[inner]).clip(1e-12))
     assert r_min == pytest.approx(radius, rel=1e-3)
+
+
+@pytest.mark.parametrize("radius", [2.0, 5.0, 12.0, 40.0])
+def test_arcs_deviate_from_the_circle_by_at_most_one_grid_unit(radius):
+    """Sagitta of a chord subtending θ on radius R: R(1 − cos(θ/2)); the drawn arcs keep it ≤ 1 nm (the
+    database grid), so vertices get sparser on larger radii (chord 2√(2Rs): 0.2 µm at 5 µm, 0.4 µm at 20 µm)."""
+    from layouts.geometry import arc_points
+
+    pts = arc_points(radius, 0.0, 90.0)
+    mid = (pts[1:] + pts[:-1]) / 2  # chord midpoints are where a polygon is farthest inside the circle
+    sagitta = radius - np.hypot(mid[:, 0], mid[:, 1])
+    assert sagitta.max() <= 1.0 * NM + 1e-12
+    assert sagitta.max() > 0.5 * NM  # not finer than needed
+    chord = np.hypot(*np.diff(pts, axis=0).T).max()
+    assert chord == pytest.approx(2 * math.sqrt(2 * radius * NM), rel=0.05)
+    assert np.allclose(np.hypot(pts[:, 0], pts[:, 1]), radius)

@@ -119,6 +119,25 @@ def test_a_legal_planted_contact_passes():
     assert run_checks(c).ok
 
 
+def test_enclosure_margin_is_required_at_the_corners_too():
+    """VIAC in M1 by >= d: the via grown by d (square corners) must lie in M1. An M1 corner cut at 45° by
+    d/2 keeps the via's corner (1.5/√2)d ≈ 1.06d from the cut, legal under a Euclidean rule, but the
+    margin is then below d·√2 along the diagonal: caught. With the full square corner it passes."""
+    d = next(m for i, o, m in ENCLOSURES if i == "VIAC" and o == ("M1",))
+    s = RULES["VIAC"].min_width + 0.1
+    for chamfer, ok in ((0.0, True), (d / 2, False)):
+        c = _component()
+        rect(c, "VIAC", 0, 0, s, s)
+        rect(c, "PPP", -0.3, -0.3, s + 0.3, s + 0.3)
+        x1 = y1 = s + d  # upper-right M1 corner, chamfered by `chamfer`
+        pts = [(-d, -d), (x1, -d), (x1, y1 - chamfer), (x1 - chamfer, y1), (-d, y1)]
+        c.add_polygon(pts, layer=layer("M1"))
+        rep = run_checks(c)
+        assert rep.ok is ok, rep.summary()
+        if not ok:
+            assert rep.failed() == ["VIAC.in.M1"]
+
+
 def test_rule_table_covers_every_enclosure_layer():
     for inner, outers, d in ENCLOSURES:
         assert inner in RULES and all(o in RULES for o in outers) and d > 0
