@@ -291,14 +291,15 @@ class MachZehnderModulator:
     def eo_bandwidth(self) -> float:
         """3 dB electro-optic bandwidth (Hz): first frequency where |S21|² falls to 1/2 (−3.01 dB)."""
         f = np.geomspace(1e8, _MAX_FREQUENCY, 400)
-        mag = 20 * np.log10(np.abs(self.eo_response(f)))
+        h0 = self._raw_response(np.array([_F_LOW]))[0]  # the normalisation of eo_response, computed once
+        mag = 20 * np.log10(np.abs(self._raw_response(f) / h0))
         below = np.nonzero(mag < _MINUS_3DB)[0]
         if below.size == 0:
             return _MAX_FREQUENCY
         i = below[0]
         if i == 0:
             return float(f[0])
-        return float(brentq(lambda x: 20 * np.log10(abs(self.eo_response(np.array([x]))[0])) - _MINUS_3DB,
+        return float(brentq(lambda x: 20 * np.log10(abs(self._raw_response(np.array([x]))[0] / h0)) - _MINUS_3DB,
                             f[i - 1], f[i], xtol=1e3))
 
     # --- time domain -----------------------------------------------------------------------------
