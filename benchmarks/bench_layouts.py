@@ -4,7 +4,7 @@
 placement and routing, the GDS, manifest JSON + HDF5 + CSV, the klayout checks and the marker database.
 "peer": the same cells (``annotate=False``), placement and routing and the GDS write, nothing else.
 The ratio is optolink time / raw time (aim ≤ 1.5). Caches are cleared before every timed build (gdsfactory's
-cells, the figures cache); imports and a warm-up build are excluded. Best of two alternating runs.
+cells, the figures cache); imports and a warm-up build are excluded. Best of three alternating runs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 import time
 
-REPEATS = 2
+REPEATS = 3
 
 
 def _doe_copies():
@@ -98,7 +98,7 @@ def run() -> list[dict]:
                         f"checks {timings['checks_s']:.1f}, manifest/HDF5/CSV/lyrdb {timings['manifest_s']:.1f})",
             "peer": f"gdsfactory raw cells + placement + routes + GDS: {t_raw:.1f} s",
             "ratio": f"{t_full / t_raw:.2f}× slower (aim ≤ 1.5×)",
-            "notes": "best of 2, caches cleared before each build, PNG picture excluded; the photonics figures "
+            "notes": "best of 3, caches cleared before each build, PNG picture excluded; the photonics figures "
                      "are computed once per unique parameter set",
         })
     return rows
