@@ -895,9 +895,11 @@ class RingModulator:
         drop = -1j * mu2 * a if self.is_add_drop else None
         return RingSimulation(fs, lam, s_in, through, drop, a, vj)
 
-    def _small_signal(self, wavelength, v_reverse, port: str, include_rc: bool, input_power: float):
-        """The linearised CMT + RC response as a function of frequency (Hz) → P̂ (W per V of drive);
-        validates once, so that ``eo_bandwidth`` can evaluate it many times."""
+    def _small_signal(self, wavelength, v_reverse, port: str, include_rc: bool, input_power: float,
+                      normalized: bool):
+        """(P̂(f), P̂(0)): the linearised CMT + RC response as a function of frequency (Hz), in W per V of
+        drive, and its low-frequency value; validates once, so that ``eo_bandwidth`` can evaluate it many
+        times. ``normalized``: refuse a laser on the resonance, where P̂(0) = 0."""
         if port not in ("through", "drop"):
             raise ValueError(f"port must be 'through' or 'drop'; got {port!r}")
         if port == "drop" and not self.is_add_drop:
@@ -929,8 +931,9 @@ class RingModulator:
             return 2 * (np.conj(so) * d * ap + so * np.conj(d) * np.conj(am))
 
         p0 = complex(response(0.0))
-        if abs(p0) < 1e-9 * p_in:
-            p0 = 0j  # no first-order modulation: the laser sits on the resonance
+        if normalized and abs(p0) < 1e-9 * p_in:
+            raise ValueError("no first-order modulation at this wavelength (laser on the resonance); "
+                             "detune the laser")
         return response, p0
 
     def small_signal_response(self, frequencies, wavelength=None, v_reverse=None, port: str = "through",
@@ -944,22 +947,16 @@ class RingModulator:
         otherwise W per volt of drive amplitude at ``input_power`` (W).
         """
         f = check_array("frequencies", frequencies, low=0.0)
-        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, input_power)
+        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, input_power, normalize)
         out = response(f)
         if normalize:
-            if p0 == 0:
-                raise ValueError("no first-order modulation at this wavelength (laser on the resonance); "
-                                 "detune the laser")
             out = out / p0
         return out if out.ndim else complex(out)
 
     def eo_bandwidth(self, wavelength=None, v_reverse=None, port: str = "through",
                      include_rc: bool = True) -> float:
         """Electro-optic 3-dB bandwidth (Hz): first frequency where |P̂(f)/P̂(0)| = 1/√2 (−3 dB electrical)."""
-        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, 1.0)
-        if p0 == 0:
-            raise ValueError("no first-order modulation at this wavelength (laser on the resonance); "
-                             "detune the laser")
+        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, 1.0, True)
         f = np.logspace(7, 13, 601)
         h = np.abs(response(f) / p0)
         below = np.nonzero(h < 1 / math.sqrt(2))[0]
