@@ -46,7 +46,7 @@ def _scipy_laser(p, current, t_eval, method="RK45", rtol=1e-6, atol=(1e12, 1e8, 
     """solve_ivp on the same equations from N = S = φ = 0; returns (seconds, S at t_eval, N end, S end, steps)."""
     from scipy.integrate import solve_ivp
 
-    from photonics.constants import Q
+    from optolink.core.constants import Q
 
     j = current / (Q * p.volume)
     g, nt, eps, gam = p.group_velocity * p.gain_slope, p.n_transparency, p.epsilon, p.confinement
@@ -80,7 +80,7 @@ def _steady_err(params, currents, n_end, s_end):
 def run() -> list[dict]:
     import numba
 
-    from photonics.constants import Q
+    from optolink.core.constants import Q
     from photonics.lasers import LaserParams, RateEquationLaser, simulate_lasers
 
     params, currents = _ensemble(N_LASERS)

@@ -8,8 +8,12 @@ import time
 N_POINTS = 500
 
 
+def trivial(x):
+    """The swept function: no work, so the time measured is the sweep machinery's."""
+    return {"y": x}
+
+
 def _bare_sync(n):
-    from tests.sweep_workloads import trivial
 
     t0 = time.perf_counter()
     [trivial(x) for x in range(n)]
@@ -19,7 +23,6 @@ def _bare_sync(n):
 def _bare_dask(n):
     from distributed import Client, LocalCluster
 
-    from tests.sweep_workloads import trivial
 
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40) as cluster, \
             Client(cluster) as client:
@@ -39,11 +42,11 @@ def run() -> list[dict]:
     rows = []
     for scheduler in ("sync", "local"):
         with tempfile.TemporaryDirectory() as tmp:
-            spec = SweepSpec(function="tests.sweep_workloads:trivial", grid={"x": list(range(N_POINTS))}, name="b")
+            spec = SweepSpec(function="benchmarks.bench_sweep:trivial", grid={"x": list(range(N_POINTS))}, name="b")
             if scheduler == "local":
                 # the cluster start-up is a one-off cost, measured separately
                 t0 = time.perf_counter()
-                run_sweep(SweepSpec(function="tests.sweep_workloads:trivial", grid={"x": [0]}, name="warm"),
+                run_sweep(SweepSpec(function="benchmarks.bench_sweep:trivial", grid={"x": [0]}, name="warm"),
                           f"{tmp}/w.h5", scheduler="local", workers=2, progress=False)
                 startup = time.perf_counter() - t0
             t0 = time.perf_counter()

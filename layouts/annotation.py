@@ -12,7 +12,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from photonics.constants import C
+from optolink.core.constants import C
 from photonics.detectors import PinPhotodiode
 from photonics.lasers import RateEquationLaser
 from photonics.modulators import IQModulator, MachZehnderModulator

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
-import pathlib
 from dataclasses import dataclass
+
+from optolink.core.files import read_mapping
 
 from .annotation import KINDS
 from .params import from_settings, replace_path, to_settings
@@ -107,27 +107,7 @@ def default_doe() -> dict:
 
 def load_doe(path) -> dict:
     """Read a DOE file (``.yaml``/``.yml`` or ``.json``) into a dict (not yet validated)."""
-    p = pathlib.Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"DOE file not found: {p}")
-    text = p.read_text()
-    if p.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{p}: not valid YAML: {exc}") from exc
-    elif p.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{p}: not valid JSON: {exc}") from exc
-    else:
-        raise ValueError(f"DOE file must be .yaml, .yml or .json; got {p.name!r}")
-    if not isinstance(data, dict):
-        raise ValueError(f"{p}: the DOE must be a mapping with a 'devices' key; got {type(data).__name__}")
-    return data
+    return read_mapping(path, "DOE file")
 
 
 def _unknown(where: str, keys, allowed) -> None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optolink.files import write_bytes_atomic, write_json_atomic, write_text_atomic
+from optolink.core.files import write_bytes_atomic, write_json_atomic, write_text_atomic
 
 from . import annotation
 from .checks import CheckReport, lyrdb_bytes, run_checks
@@ -135,7 +135,7 @@ def hdf5_bytes(manifest: dict) -> bytes:
     flattened parameters per device kind) plus the full JSON text in the root attribute ``manifest_json``."""
     import h5py
 
-    from optolink.files import _jsonable
+    from optolink.core.serialize import jsonable
 
     from .params import flatten
 
@@ -146,7 +146,7 @@ def hdf5_bytes(manifest: dict) -> bytes:
             f.attrs["schema"] = SCHEMA
             f.attrs["name"] = manifest["chip"]["name"]
             f.attrs["die_um"] = np.asarray(manifest["chip"]["die_um"], dtype=float)
-            f.attrs["manifest_json"] = json.dumps(_jsonable(manifest))
+            f.attrs["manifest_json"] = json.dumps(jsonable(manifest))
             f.create_dataset("devices", data=_table([
                 {"name": d["name"], "kind": d["kind"], "cell": d["cell"], "x_um": d["position_um"][0],
                  "y_um": d["position_um"][1], "rotation_deg": d["rotation_deg"], "bbox_x0_um": d["bbox_um"][0],

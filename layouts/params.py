@@ -18,7 +18,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 
-from photonics._validate import check_real
+from optolink.core.validate import check_real
 from photonics.lasers import LaserParams
 from photonics.waveguides import RibWaveguide
 

@@ -112,7 +112,7 @@ def xor(component, ref_layout: kdb.Layout, ref_name: str) -> dict:
 
 def write_references(directory=REFERENCE_DIR) -> list[pathlib.Path]:
     """Regenerate the stored references from the current cells."""
-    from optolink.files import write_bytes_atomic, write_json_atomic
+    from optolink.core.files import write_bytes_atomic, write_json_atomic
 
     directory = pathlib.Path(directory)
     comps = reference_cells()

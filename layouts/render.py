@@ -6,7 +6,7 @@ import pathlib
 
 import klayout.db as kdb
 
-from optolink.files import save_figure_atomic
+from optolink.core.files import save_figure_atomic
 
 # drawing order and colours (GDS layer → (face colour, alpha)); unlisted layers are not drawn
 STYLE: dict[tuple[int, int], tuple[str, float]] = {

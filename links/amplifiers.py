@@ -17,13 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photonics._validate import check_positive, check_real
+from optolink.core.constants import H
+from optolink.core.units import CARRIER_FREQUENCY, OSNR_REFERENCE_BANDWIDTH
+from optolink.core.validate import as_rng, check_positive, check_real
 
-from .metrics import OSNR_REFERENCE_BANDWIDTH
-from .signals import as_rng, check_field
-
-H_PLANCK = 6.62607015e-34
-DEFAULT_FREQUENCY = 193.414e12
+from .signals import check_field
 
 
 def _complex_noise(shape, variance: float, rng: np.random.Generator, dtype) -> np.ndarray:
@@ -32,7 +30,7 @@ def _complex_noise(shape, variance: float, rng: np.random.Generator, dtype) -> n
     return ((rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) * sigma).astype(dtype, copy=False)
 
 
-def ase_psd(gain_db: float, nf_db: float, frequency: float = DEFAULT_FREQUENCY) -> float:
+def ase_psd(gain_db: float, nf_db: float, frequency: float = CARRIER_FREQUENCY) -> float:
     """One-sided ASE PSD per polarization (W/Hz): n_sp·hν·(G − 1) = hν·(G·NF − 1)/2."""
     g = 10 ** (check_real("gain_db", gain_db, low=0.0, high=60.0) / 10)
     nf = 10 ** (check_real("nf_db", nf_db, low=0.0, high=20.0) / 10)
@@ -40,7 +38,7 @@ def ase_psd(gain_db: float, nf_db: float, frequency: float = DEFAULT_FREQUENCY) 
     if nf < (2 * g - 1) / g * (1 - 1e-12):
         raise ValueError(f"nf_db must be >= 10·log10(2 − 1/G) (quantum limit n_sp >= 1); got nf_db={nf_db} "
                          f"at gain_db={gain_db}")
-    return H_PLANCK * nu * (g * nf - 1) / 2
+    return H * nu * (g * nf - 1) / 2
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ class Edfa:
 
     gain_db: float = 20.0
     nf_db: float = 5.0
-    frequency: float = DEFAULT_FREQUENCY
+    frequency: float = CARRIER_FREQUENCY
 
     def __post_init__(self):
         check_real("gain_db", self.gain_db, low=0.0, high=60.0)

@@ -35,23 +35,21 @@ budget (the 1 ms "latency circle").
 
 from __future__ import annotations
 
-import json
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numba import njit, prange
 
-from photonics._validate import check_array, check_positive, check_real
-from photonics.constants import C, H
+from optolink.core.constants import C, H
+from optolink.core.units import CARRIER_WAVELENGTH, DB_PER_NEPER, OSNR_REFERENCE_BANDWIDTH
+from optolink.core.validate import check_array, check_positive, check_real
 
 from .metrics import MODULATIONS, osnr_from_snr, required_snr_db, snr_from_osnr, theoretical_ber
 from .standards import Standard, get_standard
 
 __all__ = [
-    "B_REF",
     "SMF28_GROUP_INDEX",
     "ChannelPlan",
     "Span",
@@ -75,15 +73,9 @@ __all__ = [
     "UnamplifiedLink",
     "PowerBudget",
     "power_budget",
-    "TransmitterFigures",
-    "transmitter_from_manifest",
-    "modulator_bandwidth_penalty_db",
-    "iq_modulation_loss_db",
 ]
 
-B_REF = 12.5e9  # Hz: OSNR reference bandwidth (0.1 nm at 1550 nm), noise of both polarizations
 SMF28_GROUP_INDEX = 1.4682  # Corning SMF-28 Ultra product information PI1424: effective group index at 1550 nm
-_NEPER_PER_DB = 10.0 * math.log10(math.e)  # dB per neper of power: α (1/m) = α_dB/m / 4.343
 _GAIN_TOLERANCE_DB = 0.01  # a fixed gain this much below the span loss still counts as compensating it
 
 # CD/DGD tolerances are not (yet) fields of links.standards.Standard; secondary sources, flagged (M).
@@ -211,7 +203,7 @@ class Span:
     dispersion_ps_nm_km: float
     gamma_per_w_km: float
     dispersion_slope_ps_nm2_km: float = 0.0
-    reference_wavelength: float = 1550e-9
+    reference_wavelength: float = CARRIER_WAVELENGTH
     extra_loss_db: float = 0.0
     group_index: float = SMF28_GROUP_INDEX
     pmd_ps_per_sqrt_km: float = 0.0
@@ -242,7 +234,7 @@ class Span:
     @property
     def alpha(self) -> float:
         """Power attenuation coefficient, 1/m."""
-        return self.alpha_db_per_km / 1e3 / _NEPER_PER_DB
+        return self.alpha_db_per_km / 1e3 / DB_PER_NEPER
 
     @property
     def effective_length(self) -> float:
@@ -858,8 +850,9 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     p = plan.launch_powers_w
     nf = _lin([a.nf_db for a in amps])
     g = _lin(gains)
-    # ASE referred to the launch point, W in B_REF: amplifier k's output ASE divided by the scale at its output
-    ase_ref = H * f * B_REF * np.sum(nf * g / scale_in[1:])
+    # ASE referred to the launch point, W in the OSNR reference bandwidth: amplifier k's output ASE divided
+    # by the scale at its output
+    ase_ref = H * f * OSNR_REFERENCE_BANDWIDTH * np.sum(nf * g / scale_in[1:])
     booster_gain_db = None
     ase_booster = np.zeros_like(f)
     if booster is not None:
@@ -872,7 +865,7 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
         if booster.max_gain_db is not None and booster_gain_db > booster.max_gain_db + _GAIN_TOLERANCE_DB:
             raise ValueError(f"booster gain {booster_gain_db:.2f} dB exceeds its max_gain_db {booster.max_gain_db:g}")
         g_b = p * 1e3 / _lin(transceiver.tx_power_dbm)  # per channel (pre-emphasis set at the booster)
-        ase_booster = _lin(booster.nf_db) * H * f * B_REF * g_b
+        ase_booster = _lin(booster.nf_db) * H * f * OSNR_REFERENCE_BANDWIDTH * g_b
 
     # NLI: ψ once per fibre type, then a factor γ²·L_eff²·(power scale)² per span; spans add incoherently
     keys, idx = _unique([_fiber_key(s) for s in spans])
@@ -883,14 +876,14 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
                           minlength=len(keys))
     nli_ref = weights @ v  # W in each channel's bandwidth, referred to the launch point
 
-    ase_line_sig = ase_ref * bw / B_REF
-    ase_sig = (ase_ref + ase_booster) * bw / B_REF
+    ase_line_sig = ase_ref * bw / OSNR_REFERENCE_BANDWIDTH
+    ase_sig = (ase_ref + ase_booster) * bw / OSNR_REFERENCE_BANDWIDTH
     snr_ase = p / ase_sig
     snr_nli = p / nli_ref
     snr_trx_db = float(transceiver.snr_db) if transceiver is not None else math.inf
     inv_trx = 0.0 if math.isinf(snr_trx_db) else 1.0 / _lin(snr_trx_db)
     gsnr = 1.0 / (1.0 / snr_ase + 1.0 / snr_nli + inv_trx)
-    to_ref = 10 * np.log10(bw / B_REF)
+    to_ref = 10 * np.log10(bw / OSNR_REFERENCE_BANDWIDTH)
     gsnr_db = _db(gsnr)
 
     # --- launch-power sweep of the centre channel (all channels shifted together) ----------------------
@@ -900,9 +893,10 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     opt_dbm = p_c_dbm + 10 * math.log10(a_opt)
     sweep = np.round(np.arange(-8.0, 6.0 + 1e-9, 0.1), 10)  # dB around the optimum
     a = _lin(opt_dbm - p_c_dbm + sweep)
-    inv = ase_line_sig[c] / (a * p[c]) + (ase_booster[c] * bw[c] / B_REF) / p[c] + a**2 * nli_ref[c] / p[c] + inv_trx
+    inv = (ase_line_sig[c] / (a * p[c]) + (ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH) / p[c]
+           + a**2 * nli_ref[c] / p[c] + inv_trx)
     gsnr_sweep = -_db(inv)
-    gsnr_opt = float(-_db(ase_line_sig[c] / (a_opt * p[c]) + ase_booster[c] * bw[c] / B_REF / p[c]
+    gsnr_opt = float(-_db(ase_line_sig[c] / (a_opt * p[c]) + ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH / p[c]
                           + a_opt**2 * nli_ref[c] / p[c] + inv_trx))
 
     # --- dispersion, PMD, latency -------------------------------------------------------------------------
@@ -1128,130 +1122,3 @@ def power_budget(link: UnamplifiedLink, *, latency_budget_rtt_s: float | None = 
                          labels=tuple(labels), channel_index=0)
     return PowerBudget(link=link, lines=tuple(lines), fiber_loss_db=fiber_db, total_loss_db=total,
                        received_power_dbm=rx, margin_db=margin, level=level, latency=lat, checks=tuple(checks))
-
-
-# --------------------------------------------------------------------------------------------------------
-# Chip manifest → transmitter figures
-# --------------------------------------------------------------------------------------------------------
-_LASER_POWER_KEYS = ("output_power_w", "power_w", "optical_power_w", "power_at_bias_w", "facet_power_w")
-
-
-def modulator_bandwidth_penalty_db(eo_bandwidth: float, baud_rate: float) -> float:
-    """OSNR penalty (dB) of a single-pole modulator response |H|² = 1/(1 + (f/B)²) for a Nyquist signal at
-    ``baud_rate`` whose ISI a zero-forcing receiver equaliser removes, with ASE added after the modulator.
-
-    Launch power normalisation costs ⟨|H|²⟩ of the signal and the equaliser enhances the noise by ⟨|H|⁻²⟩
-    (averages over |f| ≤ R_s/2), so penalty = ⟨|H|²⟩·⟨|H|⁻²⟩ ≥ 1 (Cauchy-Schwarz), in closed form
-    (2B/R)·atan(R/2B)·(1 + R²/(12B²)). Approximate: single pole, ZF (an MMSE equaliser does slightly better).
-    """
-    b = check_positive("eo_bandwidth", eo_bandwidth)
-    r = check_positive("baud_rate", baud_rate)
-    x = r / (2 * b)
-    return float(10 * math.log10(math.atan(x) / x * (1 + x * x / 3)))
-
-
-def iq_modulation_loss_db(modulation: str = "16QAM", peak_drive_fraction: float = 0.5) -> float:
-    """Mean power loss (dB) of an IQ modulator (two null-biased push-pull MZMs, field ∝ sin(πV/2Vπ)) against
-    its CW transmission: 3 dB from combining I and Q plus the mean of sin²(π·v/2) over the equiprobable PAM
-    levels v of one quadrature, the outer level at ``peak_drive_fraction``·Vπ. Excludes insertion loss."""
-    if modulation not in ("QPSK", "16QAM", "64QAM"):
-        raise ValueError(f"modulation must be 'QPSK', '16QAM' or '64QAM'; got {modulation!r}")
-    frac = check_real("peak_drive_fraction", peak_drive_fraction, low=0.0, high=1.0, low_open=True)
-    m = int(round(math.sqrt(MODULATIONS[modulation])))
-    levels = (2 * np.arange(m) - (m - 1)) / (m - 1) * frac  # in units of Vπ
-    mean = float(np.mean(np.sin(np.pi * levels / 2) ** 2))
-    return float(-10 * math.log10(0.5 * mean))
-
-
-@dataclass(frozen=True)
-class TransmitterFigures:
-    """Transmitter figures derived from a chip manifest (dBm, dB, Hz)."""
-
-    laser_power_dbm: float
-    mzm_insertion_loss_db: float
-    modulation_loss_db: float
-    tx_power_dbm: float
-    eo_bandwidth: float
-    baud_rate: float
-    bandwidth_penalty_db: float
-    laser: str
-    modulator: str
-    source: str
-
-    def penalty(self) -> tuple[str, float]:
-        """The modulator-bandwidth penalty as a `Penalties.other` line."""
-        return (f"Tx bandwidth ({self.modulator}, {self.eo_bandwidth / 1e9:.1f} GHz)", self.bandwidth_penalty_db)
-
-
-def _manifest_entries(manifest) -> tuple[list[dict], str]:
-    source = "manifest"
-    if isinstance(manifest, str | os.PathLike):
-        source = os.fspath(manifest)
-        try:
-            with open(manifest, encoding="utf-8") as fh:
-                manifest = json.load(fh)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{source} is not valid JSON: {exc}") from None
-    if isinstance(manifest, Mapping):
-        for key in ("devices", "instances", "entries"):
-            if key in manifest:
-                manifest = manifest[key]
-                break
-    if isinstance(manifest, Mapping):
-        entries = [{"name": k, **v} if isinstance(v, Mapping) else v for k, v in manifest.items()]
-    elif isinstance(manifest, Sequence) and not isinstance(manifest, str):
-        entries = list(manifest)
-    else:
-        raise TypeError("manifest must be a JSON file, a list of device entries, or a mapping holding them")
-    bad = [i for i, e in enumerate(entries) if not isinstance(e, Mapping)]
-    if bad:
-        raise ValueError(f"manifest entry {bad[0]} is not an object")
-    return entries, source
-
-
-def _pick(entries, kind, name, source):
-    found = [e for e in entries if e.get("kind") == kind and (name is None or e.get("name") == name)]
-    if not found:
-        names = [e.get("name") for e in entries if e.get("kind") == kind]
-        what = f"named {name!r} " if name else ""
-        raise ValueError(f"{source}: no {kind!r} entry {what}(found {kind} entries: {names})")
-    if len(found) > 1:
-        raise ValueError(f"{source}: {len(found)} {kind!r} entries ({[e.get('name') for e in found]}); "
-                         f"choose one by name")
-    perf = found[0].get("performance")
-    if not isinstance(perf, Mapping):
-        raise ValueError(f"{source}: entry {found[0].get('name')!r} has no 'performance' object")
-    return found[0], perf
-
-
-def transmitter_from_manifest(manifest, baud_rate: float, *, laser: str | None = None,
-                              modulator: str | None = None, modulation: str = "16QAM",
-                              peak_drive_fraction: float = 0.5) -> TransmitterFigures:
-    """Transmitter figures from a chip manifest (dict, list or JSON path; DESIGN.md manifest contract).
-
-    Tx power = laser power − MZM ``insertion_loss_db`` − IQ modulation loss (`iq_modulation_loss_db`);
-    the implementation penalty comes from the MZM's ``eo_bandwidth_hz`` vs ``baud_rate``
-    (`modulator_bandwidth_penalty_db`). The laser's performance must hold one of
-    ``output_power_w``, ``power_w``, ``optical_power_w``, ``power_at_bias_w``, ``facet_power_w`` (W).
-    ``laser``/``modulator`` pick an entry by name when the manifest holds several.
-    """
-    check_positive("baud_rate", baud_rate)
-    entries, source = _manifest_entries(manifest)
-    las, lperf = _pick(entries, "laser", laser, source)
-    mzm, mperf = _pick(entries, "mzm", modulator, source)
-    key = next((k for k in _LASER_POWER_KEYS if k in lperf), None)
-    if key is None:
-        raise ValueError(f"{source}: laser {las.get('name')!r} performance has none of {list(_LASER_POWER_KEYS)}")
-    p_w = check_positive(f"{las.get('name')}.performance.{key}", lperf[key])
-    for k in ("insertion_loss_db", "eo_bandwidth_hz"):
-        if k not in mperf:
-            raise ValueError(f"{source}: mzm {mzm.get('name')!r} performance lacks {k!r}")
-    il = check_real(f"{mzm.get('name')}.performance.insertion_loss_db", mperf["insertion_loss_db"], low=0.0, high=40.0)
-    bw = check_positive(f"{mzm.get('name')}.performance.eo_bandwidth_hz", mperf["eo_bandwidth_hz"])
-    mod_loss = iq_modulation_loss_db(modulation, peak_drive_fraction)
-    laser_dbm = float(_dbm(p_w))
-    return TransmitterFigures(
-        laser_power_dbm=laser_dbm, mzm_insertion_loss_db=il, modulation_loss_db=mod_loss,
-        tx_power_dbm=laser_dbm - il - mod_loss, eo_bandwidth=bw, baud_rate=float(baud_rate),
-        bandwidth_penalty_db=modulator_bandwidth_penalty_db(bw, baud_rate), laser=str(las.get("name")),
-        modulator=str(mzm.get("name")), source=source)

@@ -33,21 +33,22 @@ import numpy as np
 from numba import njit
 from scipy import fft as sfft
 
-from photonics._validate import check_positive, check_real
+from optolink.core.units import CARRIER_FREQUENCY
+from optolink.core.validate import as_rng, check_int, check_positive, check_real
 
-from .signals import as_rng, check_count, check_field
+from .signals import check_field
 
 C = 299_792_458.0
 PS_NM_KM = 1e-6  # (ps/nm/km) → s/m²
 PS_NM2_KM = 1e3  # (ps/nm²/km) → s/m³
 PS_SQRT_KM = 1e-12 / math.sqrt(1e3)  # ps/√km → s/√m
-DEFAULT_REFERENCE_FREQUENCY = 193.414e12  # Hz, 1550.0 nm
+DEFAULT_REFERENCE_FREQUENCY = CARRIER_FREQUENCY  # Hz, 1550.0 nm
 
 
 def _workers(workers) -> int:
     if workers is None:
         return os.cpu_count() or 1
-    return check_count("workers", workers, low=1)
+    return check_int("workers", workers, low=1)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ class Fiber:
         check_real("dispersion_slope_ps_nm2_km", self.dispersion_slope_ps_nm2_km, low=-10.0, high=10.0)
         check_real("reference_frequency", self.reference_frequency, low=1e13, high=1e16)
         check_real("pmd_ps_sqrt_km", self.pmd_ps_sqrt_km, low=0.0, high=100.0)
-        check_count("n_pmd_sections", self.n_pmd_sections, low=1, high=100_000)
+        check_int("n_pmd_sections", self.n_pmd_sections, low=1, high=100_000)
 
     # --- derived SI figures ---------------------------------------------------------------------------
     @property

@@ -35,14 +35,14 @@ Every error names the field at fault by its path (``spans[2].length_km``), its v
 from __future__ import annotations
 
 import copy
-import json
 import math
 import os
 import pathlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from photonics._validate import range_text
+from optolink.core.files import read_mapping
+from optolink.core.validate import range_text
 
 from .budget import (
     SMF28_GROUP_INDEX,
@@ -58,8 +58,8 @@ from .budget import (
     UnamplifiedLink,
     coherent_budget,
     power_budget,
-    transmitter_from_manifest,
 )
+from .chip import transmitter_from_manifest
 from .standards import STANDARDS, get_standard
 
 __all__ = ["FIBERS", "PRESETS", "LinkDescription", "load_link", "parse_link", "preset", "link_from_standard",
@@ -344,7 +344,7 @@ def _parse_transceiver(top: _Fields, base_dir: pathlib.Path | None) -> tuple[Tra
         curve = _wrap("transceiver.ber_curve", BerCurve.from_any, f.data["ber_curve"], "link file")
     elif f.has("ber_curve_file"):
         p = _resolve(f.string("ber_curve_file"), base_dir)
-        data = _read_mapping(p)
+        data = read_mapping(p, "BER curve file")
         curve = _wrap("transceiver.ber_curve_file", BerCurve.from_any, data, str(p))
     if curve is not None:
         if "required_osnr_db" in over:
@@ -473,32 +473,10 @@ def parse_link(data: Mapping, *, source: str = "link", base_dir: str | os.PathLi
     return _parse_power(_Fields(data, "", _TOP_POWER), raw, source)
 
 
-def _read_mapping(path: pathlib.Path):
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:
-            raise ValueError(f"{path}: reading YAML needs pyyaml (pip install pyyaml); "
-                             "or write the link as JSON") from None
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{path} is not valid YAML: {exc}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path} is not valid JSON: {exc}") from None
-    raise ValueError(f"{path}: a link file must end in .yaml, .yml or .json")
-
-
 def load_link(path: str | os.PathLike) -> LinkDescription:
     """Read and validate a YAML or JSON link file (relative ``ber_curve_file`` paths are from its folder)."""
     p = pathlib.Path(path)
-    return parse_link(_read_mapping(p), source=p.name, base_dir=p.parent)
+    return parse_link(read_mapping(p, "link file"), source=p.name, base_dir=p.parent)
 
 
 def link_from_standard(standard: str, *, spans: int = 1, span_km: float = 80.0, n_channels: int | None = None,

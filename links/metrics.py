@@ -12,8 +12,9 @@ import math
 import numpy as np
 from scipy.special import erfc
 
+from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
+
 MODULATIONS = {"QPSK": 4, "16QAM": 16, "64QAM": 64, "PAM4": 4}
-OSNR_REFERENCE_BANDWIDTH = 12.5e9  # Hz (0.1 nm at 1550 nm)
 
 
 def _check_modulation(modulation: str) -> str:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import fft as sfft
 
-from photonics._validate import check_positive, check_real
+from optolink.core.units import dbm_to_watt
+from optolink.core.validate import as_rng, check_positive, check_real
 from photonics.detectors import BalancedPhotodiode, TransimpedanceAmplifier
 from photonics.lasers import PhaseNoiseLaser
 
 from .dsp.timing import resample
-from .signals import as_rng, check_field
-from .transmitter import check_converter, dbm_to_watt, gaussian_response
+from .signals import check_field
+from .transmitter import check_converter, gaussian_response
 
 
 @dataclass(frozen=True)

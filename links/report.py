@@ -17,14 +17,16 @@ import math
 import os
 import pathlib
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, is_dataclass
 
 import numpy as np
 
-from .budget import B_REF, CoherentBudget, PowerBudget
+from optolink.core.files import write_files_atomic
+from optolink.core.provenance import software_version
+from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
+
+from .budget import CoherentBudget, PowerBudget
 from .metrics import osnr_from_snr, snr_from_osnr, theoretical_ber
 
 __all__ = ["SCHEMA_ID", "REPORT_SCHEMA", "FORMATS", "SchemaError", "validate", "report_data", "render_markdown",
@@ -293,9 +295,9 @@ def _coherent_data(r: CoherentBudget) -> dict:
                  note=f"channel {worst} at {r.frequency[worst] / 1e12:.4f} THz")
         figs.add("center_margin", c.margin_db, "dB", "OSNR margin, centre channel", g)
         figs.add("required_osnr", trx.required_osnr_db, "dB", "required OSNR (back to back, at the threshold)", g,
-                 bandwidth_hz=B_REF, note=trx.required_osnr_source)
+                 bandwidth_hz=OSNR_REFERENCE_BANDWIDTH, note=trx.required_osnr_source)
         figs.add("theoretical_required_osnr", trx.theoretical_required_osnr_db, "dB",
-                 "required OSNR of an ideal receiver (AWGN)", g, bandwidth_hz=B_REF)
+                 "required OSNR of an ideal receiver (AWGN)", g, bandwidth_hz=OSNR_REFERENCE_BANDWIDTH)
         figs.add("implementation_penalty", trx.implementation_penalty_db, "dB", "transceiver implementation penalty", g)
         figs.add("total_penalties", r.penalties.total_db, "dB", "sum of the penalty lines", g)
         figs.add("pre_fec_ber_threshold", trx.pre_fec_ber_threshold, "1", f"pre-FEC BER threshold ({trx.name})", g)
@@ -303,14 +305,14 @@ def _coherent_data(r: CoherentBudget) -> dict:
     g = "centre channel"
     figs.add("center_frequency", c.frequency, "Hz", f"centre channel frequency (channel {c.index})", g)
     figs.add("center_launch_power", c.launch_power_dbm, "dBm", "launch power per channel", g)
-    figs.add("center_osnr_ase", c.osnr_ase_db, "dB", "OSNR, ASE only", g, bandwidth_hz=B_REF)
+    figs.add("center_osnr_ase", c.osnr_ase_db, "dB", "OSNR, ASE only", g, bandwidth_hz=OSNR_REFERENCE_BANDWIDTH)
     figs.add("center_snr_ase", c.snr_ase_db, "dB", "SNR, ASE only", g, bandwidth_hz=baud)
     figs.add("center_snr_nli", c.snr_nli_db, "dB", "SNR, NLI only", g, bandwidth_hz=baud)
     figs.add("center_osnr_nli", float(osnr_from_snr(c.snr_nli_db, baud)), "dB", "NLI as an OSNR", g,
-             bandwidth_hz=B_REF)
+             bandwidth_hz=OSNR_REFERENCE_BANDWIDTH)
     figs.add("center_snr_trx", c.snr_trx_db, "dB", "transceiver SNR (beyond the required OSNR)", g, bandwidth_hz=baud)
     figs.add("center_gsnr", c.gsnr_db, "dB", "GSNR", g, bandwidth_hz=baud)
-    figs.add("center_gsnr_ref", c.gsnr_ref_db, "dB", "GSNR as an OSNR", g, bandwidth_hz=B_REF)
+    figs.add("center_gsnr_ref", c.gsnr_ref_db, "dB", "GSNR as an OSNR", g, bandwidth_hz=OSNR_REFERENCE_BANDWIDTH)
     figs.add("nli_coefficient", float(r.eta_db[plan.center_index]), "dB(1/W²)",
              "NLI coefficient η = P_NLI/P³ (referred to the launch point)", g)
     figs.add("rx_power", float(r.rx_power_dbm[plan.center_index]), "dBm", "received power per channel", g)
@@ -338,12 +340,12 @@ def _coherent_data(r: CoherentBudget) -> dict:
     ch = {
         "frequency": _series(r.frequency, "Hz", "channel frequency"),
         "launch_power": _series(plan.launch_powers_dbm, "dBm", "launch power"),
-        "osnr_ase": _series(r.osnr_ase_db, "dB", "OSNR, ASE only", B_REF),
+        "osnr_ase": _series(r.osnr_ase_db, "dB", "OSNR, ASE only", OSNR_REFERENCE_BANDWIDTH),
         "snr_ase": _series(r.snr_ase_db, "dB", "SNR, ASE only", baud),
         "snr_nli": _series(r.snr_nli_db, "dB", "SNR, NLI only", baud),
-        "osnr_nli": _series(osnr_from_snr(r.snr_nli_db, baud), "dB", "NLI as an OSNR", B_REF),
+        "osnr_nli": _series(osnr_from_snr(r.snr_nli_db, baud), "dB", "NLI as an OSNR", OSNR_REFERENCE_BANDWIDTH),
         "gsnr": _series(r.gsnr_db, "dB", "GSNR", baud),
-        "gsnr_ref": _series(r.gsnr_ref_db, "dB", "GSNR as an OSNR", B_REF),
+        "gsnr_ref": _series(r.gsnr_ref_db, "dB", "GSNR as an OSNR", OSNR_REFERENCE_BANDWIDTH),
         "accumulated_cd": _series(r.accumulated_cd_ps_nm, "ps/nm", "accumulated CD"),
         "rx_power": _series(r.rx_power_dbm, "dBm", "received power"),
     }
@@ -364,12 +366,14 @@ def _coherent_data(r: CoherentBudget) -> dict:
         req = trx.required_osnr_db
         osnr = np.round(np.arange(req - 8.0, req + 10.0 + 1e-9, 0.25), 6)
         ideal = theoretical_ber(trx.modulation, snr_from_osnr(osnr, trx.baud_rate))
-        bvo = {"osnr": _series(osnr, "dB", "OSNR", B_REF), "ber_ideal": _series(ideal, "1", "ideal receiver (AWGN)"),
+        bvo = {"osnr": _series(osnr, "dB", "OSNR", OSNR_REFERENCE_BANDWIDTH),
+               "ber_ideal": _series(ideal, "1", "ideal receiver (AWGN)"),
                "ber_transceiver": _series(trx.ber_at_osnr(osnr), "1", f"{trx.name} model"),
                "modulation": f"DP-{trx.modulation}" if trx.modulation != "QPSK" else "DP-QPSK",
                "source": trx.required_osnr_source}
         if trx.ber_curve is not None:
-            bvo["curve_osnr"] = _series(trx.ber_curve.osnr_db, "dB", trx.ber_curve.label or "BER curve", B_REF)
+            bvo["curve_osnr"] = _series(trx.ber_curve.osnr_db, "dB", trx.ber_curve.label or "BER curve",
+                                        OSNR_REFERENCE_BANDWIDTH)
             bvo["curve_ber"] = _series(trx.ber_curve.ber, "1", trx.ber_curve.label or "BER curve")
         data["ber_vs_osnr"] = bvo
     data["inputs"] = {"plan": _plain(plan), "spans": [_plain(s) for s in r.spans],
@@ -406,15 +410,6 @@ def _power_data(r: PowerBudget) -> dict:
     }
 
 
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return f"optolink {version('optolink')}"
-    except Exception:  # an uninstalled checkout still reports
-        return "optolink"
-
-
 def report_data(result: CoherentBudget | PowerBudget) -> dict:
     """The JSON document of a budget (schema ``optolink.budget/1``), validated against `REPORT_SCHEMA`."""
     if isinstance(result, CoherentBudget):
@@ -425,7 +420,7 @@ def report_data(result: CoherentBudget | PowerBudget) -> dict:
         raise TypeError(f"result must be a CoherentBudget or a PowerBudget; got {type(result).__name__}")
     lvl = result.level
     data = {"schema": SCHEMA_ID, "kind": body.pop("kind"), "name": result.name or "link",
-            "generated_by": _version(), "verdict": result.verdict, **body,
+            "generated_by": f"optolink {software_version()}", "verdict": result.verdict, **body,
             "level_diagram": {"position": _series(lvl.position, "m", "distance from the transmitter"),
                               "channel_power": _series(lvl.channel_power_dbm, "dBm", "power per channel"),
                               "total_power": _series(lvl.total_power_dbm, "dBm", "total power"),
@@ -475,7 +470,7 @@ def _bandwidth_text(fig: Mapping) -> str:
     bw = fig.get("bandwidth_hz")
     if bw is None:
         return ""
-    return "12.5 GHz (0.1 nm)" if abs(bw - B_REF) < 1 else f"signal, {bw / 1e9:.2f} GHz"
+    return "12.5 GHz (0.1 nm)" if abs(bw - OSNR_REFERENCE_BANDWIDTH) < 1 else f"signal, {bw / 1e9:.2f} GHz"
 
 
 _GROUP_ORDER = ("verdict and margin", "centre channel", "launch power", "link", "latency")
@@ -753,20 +748,4 @@ def write_report(result: CoherentBudget | PowerBudget, out_dir: str | os.PathLik
                  formats: Sequence[str] | str = FORMATS, stem: str = "budget") -> list[pathlib.Path]:
     """Write the report files into ``out_dir``: all rendered and validated first, written to a temporary
     folder inside ``out_dir``, then moved in place (an error leaves no partial report). Returns the paths."""
-    files = render_report(result, formats, stem)
-    out = pathlib.Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stage = pathlib.Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=out))
-    try:
-        for name, blob in files.items():
-            with open(stage / name, "wb") as fh:
-                fh.write(blob)
-                fh.flush()
-                os.fsync(fh.fileno())
-        written = []
-        for name in files:
-            os.replace(stage / name, out / name)
-            written.append(out / name)
-        return written
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    return write_files_atomic(out_dir, render_report(result, formats, stem))

@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 from scipy import fft as sfft
 
-from photonics._validate import check_positive, check_real
+from optolink.core.validate import as_rng, check_int, check_positive, check_real
 
 BITS_PER_SYMBOL = {"QPSK": 2, "16QAM": 4, "64QAM": 6, "PAM4": 2}
 PRBS_TAPS = {7: 6, 15: 14, 23: 18, 31: 28}  # ITU-T O.150: x^n + x^tap + 1
@@ -55,26 +55,6 @@ def check_field(name: str, value, *, dual_pol: bool | None = None) -> np.ndarray
     return arr.astype(np.complex128, copy=False)
 
 
-def check_count(name: str, value, *, low: int = 1, high: int | None = None) -> int:
-    """An integer in [low, high]; TypeError/ValueError naming ``name`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
-    v = int(value)
-    if v < low or (high is not None and v > high):
-        rng = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name} must be {rng}; got {v}")
-    return v
-
-
-def as_rng(rng) -> np.random.Generator:
-    """A numpy Generator from a Generator or an integer seed (never global state)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator or an integer seed; got {type(rng).__name__}")
-
-
 # --------------------------------------------------------------------------------------------------------
 # bit sources
 # --------------------------------------------------------------------------------------------------------
@@ -105,14 +85,14 @@ def prbs(order: int, n_bits: int, *, state: int | None = None) -> np.ndarray:
     register ``state`` (default all ones). Period 2^order − 1."""
     if order not in PRBS_TAPS:
         raise ValueError(f"order must be one of {sorted(PRBS_TAPS)}; got {order!r}")
-    n = check_count("n_bits", n_bits)
-    s = (1 << order) - 1 if state is None else check_count("state", state, low=1, high=(1 << order) - 1)
+    n = check_int("n_bits", n_bits, low=1)
+    s = (1 << order) - 1 if state is None else check_int("state", state, low=1, high=(1 << order) - 1)
     return _prbs_kernel(order, PRBS_TAPS[order], s, n)
 
 
 def random_bits(n_bits: int, *, rng) -> np.ndarray:
     """``n_bits`` independent fair bits (uint8) from ``rng`` (Generator or seed)."""
-    return as_rng(rng).integers(0, 2, check_count("n_bits", n_bits), dtype=np.uint8)
+    return as_rng(rng).integers(0, 2, check_int("n_bits", n_bits, low=1), dtype=np.uint8)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -269,8 +249,8 @@ def rrc_taps(roll_off: float, sps: int, span: int) -> np.ndarray:
     """Time-domain RRC pulse of ``span`` symbols at ``sps`` samples per symbol, unit energy per symbol
     (Σ h² = sps): Proakis, 5th ed., eq. 9.2-27 (with its t = 0 and t = ±T/(4β) limits)."""
     beta = check_real("roll_off", roll_off, low=0.0, high=1.0, low_open=True)
-    sps = check_count("sps", sps)
-    span = check_count("span", span, low=2)
+    sps = check_int("sps", sps, low=1)
+    span = check_int("span", span, low=2)
     t = np.arange(-span * sps // 2, span * sps // 2 + 1) / sps
     h = np.empty_like(t)
     for i, ti in enumerate(t):
@@ -373,7 +353,7 @@ def dual_pol_frame(n_symbols: int, modulation: str = "16QAM", *, rng=None, prbs_
     ``prbs_order`` PRBS (Y takes the sequence half a period later). Every ``pilot_period``-th symbol (from 0)
     is a pilot: a random corner point of the constellation (400ZR inserts one pilot in 64 symbols:
     OIF-400ZR-01.0 §13.3; None: no pilots)."""
-    n = check_count("n_symbols", n_symbols, low=2)
+    n = check_int("n_symbols", n_symbols, low=2)
     m = BITS_PER_SYMBOL[check_modulation(modulation)]
     if prbs_order is None:
         if rng is None:
@@ -387,7 +367,7 @@ def dual_pol_frame(n_symbols: int, modulation: str = "16QAM", *, rng=None, prbs_
         bits = np.stack([seq[: n * m], seq[period // 2: period // 2 + n * m]])
     payload = np.ones(n, dtype=bool)
     if pilot_period is not None:
-        pp = check_count("pilot_period", pilot_period, low=2)
+        pp = check_int("pilot_period", pilot_period, low=2)
         payload[::pp] = False
         pts = constellation(modulation)
         corners = np.flatnonzero(np.isclose(np.abs(pts), np.abs(pts).max()))

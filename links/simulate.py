@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from photonics._validate import check_array, check_real
+from optolink.core.units import dbm_to_watt
+from optolink.core.validate import as_rng, check_array, check_int, check_real
 from photonics.lasers import PhaseNoiseLaser
 
 from . import metrics
@@ -30,8 +31,6 @@ from .fiber import Fiber, random_rotation
 from .receiver import CoherentReceiver
 from .signals import (
     BITS_PER_SYMBOL,
-    as_rng,
-    check_count,
     check_modulation,
     decide,
     demap_hard,
@@ -40,7 +39,7 @@ from .signals import (
     shape,
 )
 from .standards import Standard, get_standard
-from .transmitter import Transmitter, dbm_to_watt
+from .transmitter import Transmitter
 
 
 @dataclass(frozen=True)
@@ -81,11 +80,11 @@ class LinkConfig:
             check_modulation(self.modulation)
             if self.modulation == "PAM4":
                 raise ValueError("modulation must be a complex format for a coherent link; got 'PAM4'")
-        check_count("n_symbols", self.n_symbols, low=1024, high=2**24)
-        check_count("samples_per_symbol", self.samples_per_symbol, low=2, high=16)
+        check_int("n_symbols", self.n_symbols, low=1024, high=2**24)
+        check_int("samples_per_symbol", self.samples_per_symbol, low=2, high=16)
         check_real("roll_off", self.roll_off, low=0.0, high=1.0)
         if self.pilot_period is not None:
-            check_count("pilot_period", self.pilot_period, low=4)
+            check_int("pilot_period", self.pilot_period, low=4)
         if self.transmitter is not None and not isinstance(self.transmitter, Transmitter):
             raise TypeError(f"transmitter must be a Transmitter or None; got {type(self.transmitter).__name__}")
         if self.receiver is not None and not isinstance(self.receiver, CoherentReceiver):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
+
 OIF_400ZR = "OIF-400ZR-01.0 Implementation Agreement (OIF, March 2020)"
 OPENZR = "OpenZR+ MSA Technical Specification, version 3.0 (2023)"
 OIF_800ZR = "OIF-800ZR-01.0 Implementation Agreement (OIF, 2024)"
@@ -42,7 +44,7 @@ class Standard:
     @property
     def required_snr_db(self) -> float:
         """The required OSNR as an SNR in the signal bandwidth: OSNR − 10·log10(baud/12.5 GHz)."""
-        return self.required_osnr_db - 10 * math.log10(self.baud_rate / 12.5e9)
+        return self.required_osnr_db - 10 * math.log10(self.baud_rate / OSNR_REFERENCE_BANDWIDTH)
 
     @property
     def fec_overhead(self) -> float:

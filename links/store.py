@@ -22,17 +22,18 @@ into a fresh file that atomically replaces it (HDF5 marks a crashed SWMR file as
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import pathlib
 import platform
 import socket
-import tempfile
 from dataclasses import dataclass, field
 
 import h5py
 import numpy as np
+
+from optolink.core.files import atomic_path
+from optolink.core.provenance import software_version, utc_now
 
 SCHEMA = "optolink.store/1"
 ERROR_WIDTH = 512
@@ -41,19 +42,6 @@ STATUS_OK, STATUS_ERROR = 1, 2
 
 class StoreError(ValueError):
     """The file is not an optolink store, is corrupted, or does not hold what was asked."""
-
-
-def software_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("optolink")
-    except Exception:  # not installed (running from a source tree)
-        return "unknown"
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _open_read(path: pathlib.Path) -> h5py.File:
@@ -134,15 +122,11 @@ class Store:
             with _open_read(self.path) as f:
                 _check_schema(f, self.path)
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            os.close(fd)
-            with h5py.File(tmp, "w", libver="latest") as f:
+            with atomic_path(self.path) as tmp, h5py.File(tmp, "w", libver="latest") as f:
                 f.attrs["schema"] = SCHEMA
-                f.attrs["created"] = _now()
+                f.attrs["created"] = utc_now()
                 f.attrs["software_version"] = software_version()
                 f.create_group("runs")
-            os.replace(tmp, self.path)
 
     # --- reading -------------------------------------------------------------------------------------
     def runs(self) -> list[str]:
@@ -208,9 +192,7 @@ class Store:
         # a killed SWMR writer: copy the complete rows into a fresh file, then replace atomically
         with h5py.File(self.path, "r", swmr=True) as src:
             _check_schema(src, self.path)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".repair", dir=self.path.parent)
-            os.close(fd)
-            with h5py.File(tmp, "w", libver="latest") as dst:
+            with atomic_path(self.path, suffix=".repair") as tmp, h5py.File(tmp, "w", libver="latest") as dst:
                 for k, v in src.attrs.items():
                     dst.attrs[k] = v
                 runs = dst.create_group("runs")
@@ -226,7 +208,6 @@ class Store:
                     res = h.create_group("results")
                     for k, d in g["results"].items():
                         _copy_rows(d, res, k, n)
-        os.replace(tmp, self.path)
 
 
 def _attr(obj, key, default=""):
@@ -368,4 +349,4 @@ class RunWriter:
 def describe_environment() -> dict:
     """Provenance recorded with every run."""
     return {"software_version": software_version(), "python": platform.python_version(),
-            "numpy": np.__version__, "h5py": h5py.__version__, "host": socket.gethostname(), "created": _now()}
+            "numpy": np.__version__, "h5py": h5py.__version__, "host": socket.gethostname(), "created": utc_now()}

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optolink.core.files import read_mapping
+
 from .store import RunData, Store, describe_environment
 
 _DISTRIBUTIONS = {"normal": ("mean", "std"), "uniform": ("low", "high"), "lognormal": ("mean", "sigma"),
@@ -285,17 +287,4 @@ def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_fl
 
 def load_sweep_file(path) -> SweepSpec:
     """A sweep definition from a YAML or JSON file."""
-    import pathlib
-
-    import yaml
-
-    p = pathlib.Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"sweep file not found: {p}")
-    try:
-        data = yaml.safe_load(p.read_text())
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{p}: not valid YAML/JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{p}: a sweep file must hold a mapping")
-    return SweepSpec.from_dict(data)
+    return SweepSpec.from_dict(read_mapping(path, "sweep file"))

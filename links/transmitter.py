@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import fft as sfft
 
-from photonics import constants
-from photonics._validate import check_positive, check_real
+from optolink.core.units import dbm_to_watt
+from optolink.core.validate import as_rng, check_positive, check_real
 from photonics.lasers import PhaseNoiseLaser
 from photonics.modulators import DualPolIQModulator, IQModulator, MachZehnderModulator
 
-from .signals import as_rng, check_field, samples_per_record, shape
+from .signals import check_field, samples_per_record, shape
 
 
 def gaussian_response(frequency, bandwidth: float | None) -> np.ndarray:
@@ -29,11 +29,6 @@ def gaussian_response(frequency, bandwidth: float | None) -> np.ndarray:
     if bandwidth is None:
         return np.ones_like(f)
     return np.exp(-0.5 * math.log(2) * (f / bandwidth) ** 2)
-
-
-def dbm_to_watt(p_dbm: float) -> float:
-    """Power in W from dBm, as a float (``photonics.constants.dbm_to_watt`` returns arrays)."""
-    return float(constants.dbm_to_watt(p_dbm))
 
 
 def check_converter(conv) -> None:

@@ -9,7 +9,7 @@ Each die is the design's Mach-Zehnder modulator with its process parameters draw
   whose outer constellation level is ``driver_peak_v`` on each MZM's line;
 - a modulator-bandwidth OSNR penalty ⟨|H|²⟩·⟨|H|⁻²⟩ over the Nyquist band |f| ≤ R_s/2 of the die's own EO
   response H(f): launch-power normalisation costs ⟨|H|²⟩, a zero-forcing equaliser enhances the ASE by
-  ⟨|H|⁻²⟩ (the closed form for a single pole is ``budget.modulator_bandwidth_penalty_db``; approximate:
+  ⟨|H|⁻²⟩ (the closed form for a single pole is ``links.chip.modulator_bandwidth_penalty_db``; approximate:
   ZF, no Tx pre-emphasis).
 
 The die's margin is then the link budget (``linkfile`` preset or description, GN model) with this
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photonics._validate import check_real
+from optolink.core.validate import check_real
 from photonics.electrodes import CoplanarElectrode
 from photonics.modulators import IQModulator, MachZehnderModulator
 from photonics.phase_shifters import DepletionPhaseShifter

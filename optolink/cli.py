@@ -29,9 +29,9 @@ def _devices(args) -> int:
     if args.json:
         import json
 
-        from .files import _jsonable
+        from .core.serialize import jsonable
 
-        print(json.dumps(_jsonable(figures), indent=2))
+        print(json.dumps(jsonable(figures), indent=2))
     else:
         print(flows.format_device_table(figures))
     return 0

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from .files import save_figure_atomic, write_json_atomic
+from .core.files import save_figure_atomic, write_json_atomic
 
 
 def _params(obj) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import pathlib
-import re
+
+from .core.serialize import slug
 
 _STANDARD_ONLY = ("spans", "span_km", "channels", "launch_dbm", "nf_db")
 
@@ -34,10 +35,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._+-]+", "-", text).strip("-.").lower() or "budget"
-
-
 def resolve_link(args: argparse.Namespace):
     """The `LinkDescription` the arguments name, and a file stem for its reports."""
     from links.linkfile import PRESETS, link_from_standard, load_link, parse_link, preset
@@ -49,7 +46,7 @@ def resolve_link(args: argparse.Namespace):
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.is_file():
         if given:
             raise ValueError(f"--{given[0].replace('_', '-')} applies to a standard, not to a link file")
-        return load_link(path), _slug(path.stem)
+        return load_link(path), slug(path.stem, default="budget")
     try:
         std = get_standard(target)
     except ValueError:
@@ -69,11 +66,11 @@ def resolve_link(args: argparse.Namespace):
                 raise ValueError(f"--launch-dbm must be a number (dBm) or 'optimum'; got {launch!r}") from None
         link = link_from_standard(std.name, spans=spans, span_km=span_km, n_channels=args.channels,
                                   launch_power_dbm=launch, nf_db=5.0 if args.nf_db is None else args.nf_db)
-        return link, _slug(f"{std.name}-{spans}x{span_km:g}km")
+        return link, slug(f"{std.name}-{spans}x{span_km:g}km")
     if target.lower() in (k.lower() for k in PRESETS):
         if given:
             raise ValueError(f"--{given[0].replace('_', '-')} applies to a standard, not to a preset")
-        return parse_link(preset(target), source=target), _slug(target)
+        return parse_link(preset(target), source=target), slug(target, default="budget")
     raise ValueError(f"{target!r} is neither a link file (.yaml/.yml/.json), a standard {sorted(STANDARDS)} "
                      f"nor a preset {sorted(PRESETS)}")
 
@@ -127,7 +124,7 @@ def demo_section(out_dir: pathlib.Path) -> dict:
     summary = {}
     for name in PRESETS:
         result = evaluate(parse_link(preset(name), source=name))
-        written = write_report(result, folder, stem=_slug(name))
+        written = write_report(result, folder, stem=slug(name, default="budget"))
         print("\n".join(summary_lines(result)))
         c = result.center
         summary[name] = {

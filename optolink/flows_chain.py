@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from .files import save_figure_atomic, write_json_atomic, write_text_atomic
+from .core.files import save_figure_atomic, write_json_atomic, write_text_atomic
 
 STANDARD_PRESETS = {"400ZR": "400ZR-DCI-120km", "800ZR": "800ZR-DCI-120km"}
 METRO_PRESET = "OpenZR+-metro-6x80km"

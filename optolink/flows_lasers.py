@@ -13,7 +13,7 @@ import pathlib
 
 import numpy as np
 
-from .files import save_figure_atomic, write_text_atomic
+from .core.files import save_figure_atomic, write_text_atomic
 
 BIAS_MULTIPLES = (1.5, 2.0, 3.0, 4.0)  # bias currents, in units of the threshold current
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import pathlib
-import re
 import time
 
 import numpy as np
 
-from .files import save_figure_atomic, write_json_atomic
+from .core.files import save_figure_atomic, write_json_atomic
+from .core.serialize import slug
+from .core.units import OSNR_REFERENCE_BANDWIDTH
 
 
 def parse_osnr(text: str) -> list[float]:
@@ -40,10 +41,6 @@ def parse_osnr(text: str) -> list[float]:
     if not out or any(math.isnan(v) or math.isinf(v) for v in out):
         raise ValueError(f"--osnr must be finite numbers (dB); got {text!r}")
     return out
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
 def format_curve_table(curve) -> str:
@@ -126,19 +123,19 @@ def run_simulate(standard: str, osnr_db, *, n_symbols: int = 2**15, seed: int = 
           f"{'ideal receiver' if ideal else 'full blind DSP chain'} ({time.perf_counter() - t0:.1f} s)")
     print(format_curve_table(curve))
     out = pathlib.Path(out_dir)
-    slug = _slug(std.name)
+    stem = slug(std.name)
     data = {"schema": "optolink.ber_vs_osnr/1", **curve.to_dict(), "standard_source": std.source}
-    written = [str(write_json_atomic(out / f"simulate_{slug}.json", data)),
-               _plot_curves([curve], out / f"simulate_{slug}.png")]
+    written = [str(write_json_atomic(out / f"simulate_{stem}.json", data)),
+               _plot_curves([curve], out / f"simulate_{stem}.png")]
     for w in written:
         print(f"wrote {w}")
     return {"curve": curve, "files": written}
 
 
 def _handler(args) -> int:
-    from links.signals import check_count
+    from optolink.core.validate import check_int
 
-    n = check_count("--symbols", args.symbols, low=1024, high=2**22)
+    n = check_int("--symbols", args.symbols, low=1024, high=2**22)
     run_simulate(args.standard, parse_osnr(args.osnr), n_symbols=n, seed=args.seed, ideal=args.ideal,
                  frequency_offset=args.frequency_offset, linewidth=args.linewidth, out_dir=args.out)
     return 0
@@ -164,15 +161,15 @@ def demo_section(out_dir) -> dict:
 
     out = pathlib.Path(out_dir)
     curves = []
-    summary: dict = {"osnr_reference_bandwidth_hz": 12.5e9}
+    summary: dict = {"osnr_reference_bandwidth_hz": OSNR_REFERENCE_BANDWIDTH}
     grids = {"400ZR": np.arange(17.0, 25.5, 1.0), "800ZR": np.arange(20.0, 28.5, 1.0)}
     for name, grid in grids.items():
         cfg = LinkConfig(standard=name, n_symbols=2**14, frequency_offset=1e9, linewidth=100e3)
         curve = ber_vs_osnr(name, grid, config=cfg, seed=1)
         print(format_curve_table(curve))
-        write_json_atomic(out / f"link_{_slug(name)}.json", {"schema": "optolink.ber_vs_osnr/1", **curve.to_dict()})
+        write_json_atomic(out / f"link_{slug(name)}.json", {"schema": "optolink.ber_vs_osnr/1", **curve.to_dict()})
         curves.append(curve)
-        key = _slug(name)
+        key = slug(name)
         summary[f"{key}_required_osnr_db"] = curve.required_osnr_db
         summary[f"{key}_ideal_required_osnr_db"] = curve.theoretical_required_osnr_db
         summary[f"{key}_penalty_db"] = curve.penalty_db

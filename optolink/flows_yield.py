@@ -6,7 +6,7 @@ import pathlib
 
 import numpy as np
 
-from .files import save_figure_atomic, write_json_atomic
+from .core.files import save_figure_atomic, write_json_atomic
 
 PARAMETER_LABELS = {"width_delta": "rib width", "na_scale": "P doping", "nd_scale": "N doping",
                     "offset_delta": "junction offset", "gap_delta": "electrode gap"}

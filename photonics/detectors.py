@@ -25,8 +25,9 @@ import numpy as np
 from scipy import fft as sfft
 from scipy.optimize import brentq
 
-from photonics._validate import check_array, check_positive, check_real
-from photonics.constants import EPS0, K_B, T_ROOM, Q, photon_energy
+from optolink.core.constants import EPS0, K_B, T_ROOM, Q, photon_energy
+from optolink.core.units import CARRIER_WAVELENGTH
+from optolink.core.validate import check_array, check_positive, check_real
 
 __all__ = ["PinPhotodiode", "TransimpedanceAmplifier", "BalancedPhotodiode"]
 
@@ -148,7 +149,7 @@ class PinPhotodiode:
     """
 
     quantum_efficiency: float = 0.8  # external, (0, 1]
-    wavelength: float = 1.55e-6  # m
+    wavelength: float = CARRIER_WAVELENGTH  # m
     dark_current: float = 10e-9  # A
     intrinsic_thickness: float = 0.5e-6  # m
     area: float = 10e-6 * 14e-6  # m²

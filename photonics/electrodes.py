@@ -25,8 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ellipk
 
-from ._validate import check_array, check_real
-from .constants import EPS0, EPS_SI, EPS_SIO2, MU0, C
+from optolink.core.constants import EPS0, MU0, C
+from optolink.core.validate import check_array, check_real
+
+from .materials import EPS_SI, EPS_SIO2
 
 
 def _k_ratio(k):

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_array, check_real
-from .constants import EPS0, EPS_SI, Q, thermal_voltage
-from .materials import intrinsic_carrier_density
+from optolink.core.constants import EPS0, Q, thermal_voltage
+from optolink.core.validate import check_array, check_real
+
+from .materials import EPS_SI, intrinsic_carrier_density
 
 DOPING_RANGE = (1e20, 1e27)  # m⁻³ (1e14 .. 1e21 cm⁻³)
 

@@ -46,8 +46,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photonics._validate import check_array, check_positive, check_real
-from photonics.constants import K_B, C, H, Q
+from optolink.core.constants import K_B, C, H, Q
+from optolink.core.units import CARRIER_WAVELENGTH
+from optolink.core.validate import check_array, check_positive, check_real
 
 __all__ = [
     "LaserParams",
@@ -97,7 +98,7 @@ class LaserParams:
     beta_sp: float = 1.0e-5  # spontaneous-emission coupling β
     alpha_h: float = 3.0  # Henry linewidth-enhancement factor α_H
     eta0: float = 0.6  # differential quantum efficiency η0 (both facets)
-    wavelength: float = 1.55e-6  # m
+    wavelength: float = CARRIER_WAVELENGTH  # m
     series_resistance: float = 5.0  # R_s, Ω
     diode_ideality: float = 2.0  # n_id
     saturation_current: float = 1.0e-9  # I_s, A
@@ -984,7 +985,7 @@ class PhaseNoiseLaser:
     linewidth: float = 100e3
     rin_db_per_hz: float | None = None
     frequency_offset: float = 0.0
-    wavelength: float = 1.55e-6
+    wavelength: float = CARRIER_WAVELENGTH
 
     def __post_init__(self):
         check_real("power", self.power, low=0.0, low_open=True)

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_array, check_real
+from optolink.core.units import CARRIER_WAVELENGTH
+from optolink.core.validate import check_array, check_real
+
+EPS_SI = 11.7  # static relative permittivity of silicon
+EPS_SIO2 = 3.9  # static relative permittivity of thermal SiO2
 
 # Fits are published at 1.3 µm and 1.55 µm; we accept wavelengths within this distance of a fit.
 FIT_TOLERANCE = 20e-9  # m
@@ -56,7 +60,7 @@ PLASMA_FITS: dict[str, dict[float, PlasmaFit]] = {
 }
 
 
-def plasma_fit(wavelength: float = 1.55e-6, model: str = "soref") -> PlasmaFit:
+def plasma_fit(wavelength: float = CARRIER_WAVELENGTH, model: str = "soref") -> PlasmaFit:
     """The published fit for `model` at `wavelength` (m); ValueError if there is none."""
     if model not in PLASMA_FITS:
         raise ValueError(f"model must be one of {sorted(PLASMA_FITS)}; got {model!r}")
@@ -71,7 +75,7 @@ def plasma_fit(wavelength: float = 1.55e-6, model: str = "soref") -> PlasmaFit:
     )
 
 
-def plasma_dispersion(delta_n, delta_p, wavelength: float = 1.55e-6, model: str = "soref"):
+def plasma_dispersion(delta_n, delta_p, wavelength: float = CARRIER_WAVELENGTH, model: str = "soref"):
     """Change of refractive index and of power absorption from free electrons and holes in silicon.
 
     delta_n, delta_p: electron and hole densities (m⁻³, ≥ 0; scalars or arrays that broadcast).
@@ -151,7 +155,7 @@ def silicon_mobility(doping, carrier: str):
 
 def silicon_resistivity(doping, carrier: str):
     """Resistivity (Ω·m) of silicon doped to `doping` (m⁻³) with majority `carrier`: 1/(q·μ·N)."""
-    from .constants import Q
+    from optolink.core.constants import Q
 
     n = check_array("doping", doping, low=0.0, low_open=True)
     return 1.0 / (Q * silicon_mobility(n, carrier) * n)

@@ -27,8 +27,10 @@ from functools import cached_property
 import numpy as np
 from scipy.optimize import brentq
 
-from ._validate import check_array, check_real
-from .constants import C, db_to_linear
+from optolink.core.constants import C
+from optolink.core.units import db_to_linear
+from optolink.core.validate import check_array, check_real
+
 from .electrodes import (
     CoplanarElectrode,
     junction_admittance,
@@ -168,7 +170,7 @@ class MachZehnderModulator:
 
     @property
     def _passive_alpha(self) -> float:
-        from .constants import alpha_from_db_per_m
+        from optolink.core.units import alpha_from_db_per_m
 
         return float(alpha_from_db_per_m(self.phase_shifter.waveguide.intrinsic_loss_db_per_m))
 

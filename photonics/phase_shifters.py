@@ -20,8 +20,10 @@ from functools import cached_property
 
 import numpy as np
 
-from ._validate import check_array, check_real
-from .constants import Q, alpha_from_db_per_m, db_per_m_from_alpha
+from optolink.core.constants import Q
+from optolink.core.units import alpha_from_db_per_m, db_per_m_from_alpha
+from optolink.core.validate import check_array, check_real
+
 from .junction import DOPING_RANGE, LateralJunction, PNJunction
 from .materials import (
     SILICA_DN_DT,

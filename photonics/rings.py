@@ -67,8 +67,10 @@ import numpy as np
 from numba import njit
 from scipy.optimize import brentq
 
-from ._validate import check_array, check_real
-from .constants import C, alpha_from_db_per_m
+from optolink.core.constants import C
+from optolink.core.units import alpha_from_db_per_m
+from optolink.core.validate import check_array, check_real
+
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 from .waveguides import RibWaveguide, SlabMode
 

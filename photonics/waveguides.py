@@ -24,7 +24,9 @@ from functools import cached_property
 import numpy as np
 from scipy.optimize import brentq
 
-from ._validate import check_array, check_real
+from optolink.core.units import CARRIER_WAVELENGTH
+from optolink.core.validate import check_array, check_real
+
 from .materials import silica_index, silicon_index
 
 
@@ -102,7 +104,7 @@ class RibWaveguide:
     width: float = 500e-9
     height: float = 220e-9
     slab_height: float = 90e-9
-    wavelength: float = 1.55e-6
+    wavelength: float = CARRIER_WAVELENGTH
     temperature: float = 300.0
     intrinsic_loss_db_per_m: float = 200.0
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)

@@ -23,15 +23,13 @@ from links.budget import (
     Transceiver,
     UnamplifiedLink,
     coherent_budget,
-    iq_modulation_loss_db,
     latency,
     max_reach,
-    modulator_bandwidth_penalty_db,
     nli_coefficients,
     power_budget,
     required_osnr_from_curve,
-    transmitter_from_manifest,
 )
+from links.chip import iq_modulation_loss_db, modulator_bandwidth_penalty_db, transmitter_from_manifest
 from links.metrics import osnr_from_snr, required_snr_db, snr_from_osnr, theoretical_ber
 
 B_REF = 12.5e9
@@ -289,7 +287,7 @@ def test_baud_mismatch_and_dispersion_zero_are_refused():
 ])
 def test_centre_gsnr_agrees_with_gnpy(n, baud, spacing, n_spans, km, slope, gamma):
     pytest.importorskip("gnpy")
-    from benchmarks.bench_budget import gnpy_centre_gsnr_db
+    from optolink.peers import gnpy_centre_gsnr_db
 
     fc = 193.7e12
     spans = [Span(km * 1e3, 0.2, 16.7, gamma, dispersion_slope_ps_nm2_km=slope,

@@ -18,8 +18,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from optolink.core.constants import C, H, Q
 from photonics import _laser_kernels as kern
-from photonics.constants import C, H, Q
 from photonics.lasers import (
     LaserParams,
     PhaseNoiseLaser,

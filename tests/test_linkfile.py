@@ -161,7 +161,7 @@ def test_file_errors(tmp_path):
 
 
 def test_chip_manifest_sets_tx_power_and_a_bandwidth_penalty(tmp_path):
-    from links.budget import iq_modulation_loss_db, modulator_bandwidth_penalty_db
+    from links.chip import iq_modulation_loss_db, modulator_bandwidth_penalty_db
 
     manifest = {"devices": [
         {"name": "dfb", "kind": "laser", "performance": {"output_power_w": 0.05}},

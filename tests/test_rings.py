@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
-from photonics.constants import C, alpha_from_db_per_m
+from optolink.core.constants import C
+from optolink.core.units import alpha_from_db_per_m
 from photonics.phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 from photonics.rings import (
     CouplingModel,

@@ -8,7 +8,8 @@ import pytest
 from links.metrics import snr_from_symbols
 from links.receiver import Adc, CoherentReceiver
 from links.signals import dual_pol_frame, matched_filter
-from links.transmitter import Dac, Transmitter, dbm_to_watt
+from links.transmitter import Dac, Transmitter
+from optolink.core.units import dbm_to_watt
 from photonics.lasers import PhaseNoiseLaser
 
 BAUD = 59.84375e9

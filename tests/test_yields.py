@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from links.budget import modulator_bandwidth_penalty_db
+from links.chip import modulator_bandwidth_penalty_db
 from links.linkfile import preset
 from links.yields import (
     ProcessVariation,

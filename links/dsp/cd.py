@@ -13,12 +13,13 @@ import math
 import numpy as np
 from scipy import fft as sfft
 
-from photonics._validate import check_positive, check_real
+from optolink.core.units import CARRIER_FREQUENCY
+from optolink.core.validate import check_int, check_positive, check_real
 
-from ..signals import check_count, check_field
+from ..signals import check_field
 
 C = 299_792_458.0
-DEFAULT_REFERENCE_FREQUENCY = 193.414e12
+DEFAULT_REFERENCE_FREQUENCY = CARRIER_FREQUENCY
 
 
 def cd_response(frequency, dispersion_ps_nm: float, reference_frequency: float = DEFAULT_REFERENCE_FREQUENCY,
@@ -70,7 +71,7 @@ def compensate_cd(samples, sample_rate: float, dispersion_ps_nm: float, *, metho
     if block_size is None:
         nfft = max(1024, 1 << math.ceil(math.log2(4 * overlap)))
     else:
-        nfft = check_count("block_size", block_size, low=2)
+        nfft = check_int("block_size", block_size, low=2)
         if nfft <= overlap:
             raise ValueError(f"block_size must exceed the CD memory + margin ({overlap} samples); got {nfft}")
     hop = nfft - overlap

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import fft as sfft
 
-from photonics._validate import check_positive, check_real
+from optolink.core.units import CARRIER_FREQUENCY
+from optolink.core.validate import check_int, check_positive, check_real
 
-from ..signals import check_count, check_field, check_modulation, rrc_response
+from ..signals import check_field, check_modulation, rrc_response
 from .cd import cd_response
 from .cpr import blind_phase_search
 from .equalizer import ALGORITHMS, mimo_equalizer
@@ -39,7 +40,7 @@ class DspConfig:
     fine_foe: bool = True
     n_test_phases: int = 64
     bps_window: int = 129  # long: the lasers are slow (Δν·T ≈ 3e-6) and 35 slips near BER 5e-2
-    reference_frequency: float = 193.414e12
+    reference_frequency: float = CARRIER_FREQUENCY
 
     def __post_init__(self):
         check_real("dispersion_ps_nm", self.dispersion_ps_nm, low=-1e7, high=1e7)
@@ -47,15 +48,15 @@ class DspConfig:
         if self.roll_off is not None:
             check_real("roll_off", self.roll_off, low=0.0, high=1.0)
         check_real("timing_loop_gain", self.timing_loop_gain, low=0.0, high=1.0)
-        check_count("n_taps", self.n_taps, low=1, high=1025)
+        check_int("n_taps", self.n_taps, low=1, high=1025)
         if self.algorithm not in ALGORITHMS:
             raise ValueError(f"algorithm must be one of {ALGORITHMS}; got {self.algorithm!r}")
         if self.step_size is not None:
             check_real("step_size", self.step_size, low=0.0, high=1.0)
         if self.n_pre is not None:
-            check_count("n_pre", self.n_pre, low=0)
-        check_count("n_test_phases", self.n_test_phases, low=2, high=4096)
-        check_count("bps_window", self.bps_window, low=1, high=100_001)
+            check_int("n_pre", self.n_pre, low=0)
+        check_int("n_test_phases", self.n_test_phases, low=2, high=4096)
+        check_int("bps_window", self.bps_window, low=1, high=100_001)
         check_positive("reference_frequency", self.reference_frequency)
 
     def to_dict(self) -> dict:

@@ -18,7 +18,9 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ..signals import check_count, check_field, check_modulation, constellation
+from optolink.core.validate import check_int
+
+from ..signals import check_field, check_modulation, constellation
 
 
 @njit(cache=True, fastmath=True)
@@ -110,8 +112,8 @@ def blind_phase_search(symbols, modulation: str = "16QAM", n_test_phases: int = 
     check_modulation(modulation)
     if modulation == "PAM4":
         raise ValueError("blind_phase_search needs a complex (QPSK/QAM) format; got 'PAM4'")
-    b = check_count("n_test_phases", n_test_phases, low=2, high=4096)
-    w = check_count("window", window, low=1, high=100_001)
+    b = check_int("n_test_phases", n_test_phases, low=2, high=4096)
+    w = check_int("window", window, low=1, high=100_001)
     x2 = np.atleast_2d(x)
     x2 = np.ascontiguousarray(x2 / np.sqrt(np.mean(x2.real**2 + x2.imag**2, axis=-1, keepdims=True)),
                               dtype=np.complex128)
@@ -135,7 +137,7 @@ def pilot_slip_correction(symbols, reference, pilot_mask, *, span: int = 9):
     mask = np.asarray(pilot_mask, dtype=bool)
     if y.shape != ref.shape or mask.shape != y.shape[-1:]:
         raise ValueError(f"symbols {y.shape}, reference {ref.shape} and pilot_mask {mask.shape} do not fit")
-    span = check_count("span", span, low=1)
+    span = check_int("span", span, low=1)
     pos = np.flatnonzero(mask)
     if pos.size == 0:
         raise ValueError("pilot_mask marks no pilots")

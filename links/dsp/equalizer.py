@@ -22,9 +22,9 @@ import math
 import numpy as np
 from numba import njit
 
-from photonics._validate import check_real
+from optolink.core.validate import check_int, check_real
 
-from ..signals import check_count, check_field, check_modulation, constellation
+from ..signals import check_field, check_modulation, constellation
 
 ALGORITHMS = ("cma", "rde", "lms")
 _ALG = {"cma": 0, "rde": 1, "lms": 2}
@@ -168,8 +168,8 @@ def mimo_equalizer_taps(samples, sps: int = 2, n_taps: int = 15, algorithm: str 
 
 def _run(samples, sps, n_taps, algorithm, step_size, modulation, n_pre, pre_step_size, pll_bandwidth):
     x = check_field("samples", samples, dual_pol=True)
-    sps = check_count("sps", sps, low=1, high=16)
-    n_taps = check_count("n_taps", n_taps, low=1, high=1025)
+    sps = check_int("sps", sps, low=1, high=16)
+    n_taps = check_int("n_taps", n_taps, low=1, high=1025)
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be one of {ALGORITHMS}; got {algorithm!r}")
     check_modulation(modulation)
@@ -181,7 +181,7 @@ def _run(samples, sps, n_taps, algorithm, step_size, modulation, n_pre, pre_step
     mu = DEFAULT_STEP[algorithm] if step_size is None else check_real("step_size", step_size, low=0.0, high=1.0)
     mu_pre = 1e-3 if pre_step_size is None else check_real("pre_step_size", pre_step_size,
                                                                           low=0.0, high=1.0)
-    n_pre = min(n_sym, 20000) if n_pre is None else check_count("n_pre", n_pre, low=0)
+    n_pre = min(n_sym, 20000) if n_pre is None else check_int("n_pre", n_pre, low=0)
     bw = check_real("pll_bandwidth", pll_bandwidth, low=0.0, high=0.5)
     pts = constellation(modulation)
     r2 = float(np.mean(np.abs(pts) ** 4) / np.mean(np.abs(pts) ** 2))

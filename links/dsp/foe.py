@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy import fft as sfft
 
-from photonics._validate import check_positive, check_real
+from optolink.core.validate import check_positive, check_real
 
 from ..signals import check_field
 

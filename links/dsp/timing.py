@@ -16,7 +16,7 @@ from numba import njit
 from scipy import fft as sfft
 from scipy import signal
 
-from photonics._validate import check_positive, check_real
+from optolink.core.validate import check_positive, check_real
 
 from ..signals import check_field
 

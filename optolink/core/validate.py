@@ -1,4 +1,7 @@
-"""Input validation shared by the parameter sets: a ValueError/TypeError naming the field and its range."""
+"""Input validation for every parameter set: a ValueError/TypeError naming the field and its accepted range.
+
+Also the randomness convention (`as_rng`): every stochastic function takes `rng`, a Generator or an int seed.
+"""
 
 from __future__ import annotations
 
@@ -55,3 +58,49 @@ def range_text(low, high, low_open=False, high_open=False) -> str:
     if low is None:
         return f"{'<' if high_open else '<='} {high:g}"
     return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+
+def check_int(name: str, value, *, low: int | None = None, high: int | None = None) -> int:
+    """An integer (bool refused) in [low, high]; TypeError/ValueError naming ``name`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
+    v = int(value)
+    if (low is not None and v < low) or (high is not None and v > high):
+        if high is None:
+            text = f">= {low}"
+        elif low is None:
+            text = f"<= {high}"
+        else:
+            text = f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be {text}; got {v}")
+    return v
+
+
+def check_optional_real(name: str, value, **bounds) -> float | None:
+    """``None``, or a real number checked by :func:`check_real` with the same bounds."""
+    return None if value is None else check_real(name, value, **bounds)
+
+
+def check_bool(name: str, value) -> bool:
+    """A real ``bool`` (numpy's included); strings such as "false" and numbers are refused."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False; got {type(value).__name__} {value!r}")
+
+
+def check_choice(name: str, value, choices) -> str:
+    """One of ``choices`` (strings), matched exactly; the error lists them."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {sorted(choices)}; got {value!r}")
+    return value
+
+
+def as_rng(rng) -> np.random.Generator:
+    """The project's one randomness convention: ``rng`` is a numpy ``Generator`` (used as is) or an integer
+    seed (a new ``default_rng(seed)``). Global state is never touched; ``None`` is refused, so that every
+    stochastic result is reproducible."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"rng must be a numpy Generator or an integer seed; got {type(rng).__name__}")
