@@ -14,7 +14,10 @@ import time
 
 import numpy as np
 
-from links.budget import Amplifier, ChannelPlan, Span, coherent_budget
+from links.amplifiers import Amplifier
+from links.budget import coherent_budget
+from links.channel_plan import ChannelPlan
+from links.fiber import Fiber
 from optolink.peers import gnpy_available, gnpy_centre_gsnr_db, gnpy_line
 
 N_CHANNELS = 64
@@ -34,16 +37,15 @@ def _median_time(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def _spans(kind: str) -> list[Span]:
-    ref = 299792458.0 / CENTER
+def _spans(kind: str) -> list[Fiber]:
     if kind == "identical":
-        return [Span(SPAN_KM * 1e3, ALPHA, DISP, GAMMA, dispersion_slope_ps_nm2_km=SLOPE,
-                     reference_wavelength=ref)] * 20
+        return [Fiber(SPAN_KM * 1e3, ALPHA, DISP, GAMMA, dispersion_slope_ps_nm2_km=SLOPE,
+                     reference_frequency=CENTER)] * 20
     if kind == "lengths":
-        return [Span((SPAN_KM + 2.0 * (k % 5) - 4.0) * 1e3, ALPHA, DISP, GAMMA, dispersion_slope_ps_nm2_km=SLOPE,
-                     reference_wavelength=ref) for k in range(20)]
-    return [Span(SPAN_KM * 1e3, ALPHA + 0.002 * k, DISP, GAMMA, dispersion_slope_ps_nm2_km=SLOPE,
-                 reference_wavelength=ref) for k in range(20)]
+        return [Fiber((SPAN_KM + 2.0 * (k % 5) - 4.0) * 1e3, ALPHA, DISP, GAMMA, dispersion_slope_ps_nm2_km=SLOPE,
+                     reference_frequency=CENTER) for k in range(20)]
+    return [Fiber(SPAN_KM * 1e3, ALPHA + 0.002 * k, DISP, GAMMA, dispersion_slope_ps_nm2_km=SLOPE,
+                 reference_frequency=CENTER) for k in range(20)]
 
 
 def run() -> list[dict]:

@@ -81,7 +81,8 @@ def run() -> list[dict]:
     import numba
 
     from optolink.core.constants import Q
-    from photonics.lasers import LaserParams, RateEquationLaser, simulate_lasers
+    from photonics.laser_simulation import simulate_lasers
+    from photonics.lasers import LaserParams, RateEquationLaser
 
     params, currents = _ensemble(N_LASERS)
     n_samples = int(round(T_END / RECORD))
@@ -90,15 +91,15 @@ def run() -> list[dict]:
 
     # warm-up: compile (or load from the cache) the kernel and spin up the threads outside the timed runs
     for noise in (False, True):
-        simulate_lasers(params[:2], drive[:2], RECORD, n_samples=2, substeps=2, noise=noise, seed=0)
-    simulate_lasers(params, drive, RECORD, n_samples=n_samples // 10, substeps=10, noise=False)
+        simulate_lasers(params[:2], drive[:2], 1 / RECORD, n_samples=2, substeps=2, noise=noise, rng=0)
+    simulate_lasers(params, drive, 1 / RECORD, n_samples=n_samples // 10, substeps=10, noise=False)
 
     def timed(noise, step, repeats):
         best, trace = math.inf, None
         for r in range(repeats):
             t0 = time.perf_counter()
-            trace = simulate_lasers(params, drive, RECORD, n_samples=n_samples, substeps=int(round(RECORD / step)),
-                                    noise=noise, seed=r, initial="off")
+            trace = simulate_lasers(params, drive, 1 / RECORD, n_samples=n_samples, substeps=int(round(RECORD / step)),
+                                    noise=noise, rng=r, initial="off")
             best = min(best, time.perf_counter() - t0)
         return best, trace
 

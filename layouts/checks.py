@@ -3,7 +3,7 @@
 The per-layer rules of the generic PDK live in ``RULES`` and ``ENCLOSURES`` below and nowhere else: the cells
 read their minimum dimensions from here, so a drawn device and its check cannot disagree. The values are
 illustrative of a 220 nm SOI process with 193 nm lithography (no foundry's numbers): e.g. the 100 nm
-waveguide spacing is the minimum coupling gap of ``photonics.rings.CouplingModel``.
+waveguide spacing is the minimum coupling gap of ``photonics.couplers.CouplingModel``.
 
 Assumed stack (as gdsfactory's generic layer stack): rib silicon WG on SLAB90; implants N/P (junction),
 NP/PP (intermediate), NPP/PPP (contacts); GE on WG with GEN/GEP; VIAC contacts silicon to M1; HEATER

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 
 import gdsfactory as gf
 
-from . import cells
+from photonics import devices
+
+from . import cells, use_pdk
 from .checks import ERROR_LAYER, FIBER_PITCH_UM
 from .doe import ChipPlan, DeviceSpec, plan
 from .geometry import rect
@@ -89,13 +91,27 @@ class Placed:
 
 @dataclass
 class ChipBuild:
-    """The built chip: the top component, the placed devices, die size (µm) and build timings (s)."""
+    """The built chip: the top component, the placed devices, die size (µm) and build timings (s).
+
+    ``figures(spec)`` gives a device's figures: the back-annotated cell's ``info`` when there is one, else
+    the photonics models, evaluated once per unique parameter set of this build (its own cache)."""
 
     plan: ChipPlan
     component: gf.Component
     devices: list[Placed]
     die_um: tuple[float, float]
     timings: dict
+    _figures: dict = field(default_factory=dict, repr=False)
+
+    def figures(self, placed: Placed) -> dict:
+        info = {k: v for k, v in placed.cell.info.model_dump().items() if k != "kind"}
+        if info:
+            return info
+        spec = placed.spec
+        key = (spec.kind, tuple(sorted(spec.objects.items())))
+        if key not in self._figures:
+            self._figures[key] = devices.figures(spec.kind, spec.objects)
+        return dict(self._figures[key])
 
 
 def _grating() -> gf.Component:
@@ -106,13 +122,13 @@ def _edge() -> gf.Component:
     return cells.edge_coupler(coupler=EdgeCoupler())
 
 
-def make_cells(chip_plan: ChipPlan, *, annotate: bool = True) -> list[gf.Component]:
+def make_cells(chip_plan: ChipPlan, *, annotate: bool = True, pdk=None) -> list[gf.Component]:
     """The device cell of every spec (validates the geometry; raises ValueError on bad input)."""
     out = []
     for spec in chip_plan.devices:
         func = cells.DEVICE_CELLS[spec.kind]
         try:
-            out.append(func(**spec.objects, **spec.layout, annotate=annotate))
+            out.append(func(**spec.objects, **spec.layout, annotate=annotate, pdk=pdk))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"device {spec.name} ({spec.kind}): {exc}") from exc
     return out
@@ -127,11 +143,17 @@ def _snap(x: float) -> float:
     return round(x, 3)
 
 
-def build_chip(doe: dict | ChipPlan | None = None, *, annotate: bool = True) -> ChipBuild:
-    """Build the chip of a DOE (dict, validated ``ChipPlan`` or None for the default) in memory.
+def build_chip(doe: dict | ChipPlan | None = None, *, annotate: bool = True, pdk=None) -> ChipBuild:
+    """Build the chip of a DOE (dict, validated ``ChipPlan`` or None for the default) in memory, with ``pdk``
+    active (default: gdsfactory's generic PDK; see ``layouts.use_pdk``).
 
     Raises ValueError for bad input (before drawing the die) and RoutingError for a route that fails.
     """
+    with use_pdk(pdk):
+        return _build_chip(doe, annotate=annotate)
+
+
+def _build_chip(doe, *, annotate: bool) -> ChipBuild:
     t0 = time.perf_counter()
     chip_plan = doe if isinstance(doe, ChipPlan) else plan(doe)
     device_cells = make_cells(chip_plan, annotate=annotate)

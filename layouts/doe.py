@@ -28,21 +28,21 @@ import itertools
 from dataclasses import dataclass
 
 from optolink.core.files import read_mapping
+from photonics.devices import KINDS, from_settings, to_settings
 
-from .annotation import KINDS
-from .params import from_settings, replace_path, to_settings
+from .params import replace_path
 
 TOP_KEYS = ("name", "copies", "die", "layout", "devices")
 DIE_KEYS = ("margin_um", "spacing_um")
 SECTION_KEYS = ("kind", "base", "sweep", "variants", "count", "layout")
-# layout options per kind: DOE key → cell keyword
+# layout options per kind: the DOE keys are the cell's keyword arguments (µm)
 LAYOUT_KEYS = {
-    "mzm": {"pad_pitch_um": "pad_pitch", "pad_size_um": "pad_size"},
-    "iq_modulator": {"pad_pitch_um": "pad_pitch", "pad_size_um": "pad_size", "heater_length_um": "heater_length"},
-    "ring": {"pad_pitch_um": "pad_pitch", "pad_size_um": "pad_size"},
-    "photodetector": {"pad_pitch_um": "pad_pitch", "pad_size_um": "pad_size", "ge_width_um": "ge_width"},
-    "laser": {"pad_pitch_um": "pad_pitch", "pad_size_um": "pad_size"},
-    "loopback": {},
+    "mzm": ("pad_pitch_um", "pad_size_um"),
+    "iq_modulator": ("pad_pitch_um", "pad_size_um", "heater_length_um"),
+    "ring": ("pad_pitch_um", "pad_size_um"),
+    "photodetector": ("pad_pitch_um", "pad_size_um", "ge_width_um"),
+    "laser": ("pad_pitch_um", "pad_size_um"),
+    "loopback": (),
 }
 ALL_LAYOUT_KEYS = sorted({k for v in LAYOUT_KEYS.values() for k in v})
 MAX_DEVICES = 2000
@@ -184,13 +184,13 @@ def _section(section: str, body, top_layout: dict, copy_i: int | None) -> list[D
                          "(set 'kind' for a section with another name)")
     args = KINDS[kind].args
     # layout options: top-level defaults that apply to this kind, then the section's own
-    layout_kw = {LAYOUT_KEYS[kind][k]: float(v) for k, v in top_layout.items() if k in LAYOUT_KEYS[kind]}
+    layout_kw = {k: float(v) for k, v in top_layout.items() if k in LAYOUT_KEYS[kind]}
     sec_layout = body.get("layout", {}) or {}
     if not isinstance(sec_layout, dict):
         raise ValueError(f"DOE devices.{section}.layout must be a mapping")
     _unknown(f"devices.{section}.layout", sec_layout, LAYOUT_KEYS[kind])
     for k, v in sec_layout.items():
-        layout_kw[LAYOUT_KEYS[kind][k]] = _number(f"devices.{section}.layout.{k}", v, 0.0, 1e4)
+        layout_kw[k] = _number(f"devices.{section}.layout.{k}", v, 0.0, 1e4)
     # base objects
     base = body.get("base", {}) or {}
     if not isinstance(base, dict):

@@ -1,20 +1,11 @@
-"""The chip manifest (DESIGN.md contract) as JSON and HDF5, the test-automation CSV, and ``write_chip``.
+"""Everything written beside the GDS: the chip manifest (through ``photonics.manifest``, its one owner), HDF5
+and CSV tables, the check markers and a picture (``write_chip``).
 
-Manifest JSON (``chip.manifest.json``)::
-
-    {"schema": "optolink.chip-manifest/1",
-     "chip": {"name", "top_cell", "gds", "die_um": [w, h], "devices": n, "doe": {...}},
-     "devices": [{"name", "cell", "kind", "position_um": [x, y], "rotation_deg", "bbox_um": [x0, y0, x1, y1],
-                  "ports": [{"name", "xy_um", "orientation", "type", "width_um"}],
-                  "fiber_ports": [{"port", "coupler", "xy_um", "orientation"}],
-                  "routes": [{"from", "to", "length_um"}],
-                  "parameters": {argument: {field: SI value, ...}},   # the photonics parameter sets
-                  "performance": {figure_with_unit: value},           # simulated, SI
-                  "layout_um": {cell keyword: µm}, "doe": {dotted path: value}}],
-     "checks": {"violations": 0, ...}}
-
-Positions are µm in the GDS frame (die lower-left at the origin); parameters and performance SI (units in
-the keys). Non-finite figures are stored as the strings "inf"/"nan" (``read_manifest`` restores them).
+``build_manifest`` turns a built chip into manifest device entries: the ``photonics.manifest`` contract keys
+(name, cell, kind, position_um, ports, parameters, performance) plus the layout's own — rotation_deg,
+bbox_um, fiber_ports (port, coupler, xy_um, orientation), routes (from, to, length_um), layout_um (the cell's
+µm keywords) and doe (the DOE point, dotted path → value); ``photonics.manifest.build`` adds the schema
+version and the provenance (the GDS's SHA-256, top cell, software version, parameter fingerprints).
 HDF5 (``chip.h5``): tables for analysis — ``devices``, ``ports``, ``fiber_ports``, and per device kind
 ``performance/<kind>`` and ``parameters/<kind>`` (flattened dotted names; None → NaN) — plus the full JSON.
 CSV (``chip.csv``): one row per probe pad and fiber coupler, what a prober or fiber-alignment script needs.
@@ -34,14 +25,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optolink.core.files import write_bytes_atomic, write_json_atomic, write_text_atomic
+from optolink.core.files import write_bytes_atomic, write_text_atomic
+from photonics import devices
+from photonics import manifest as chip_manifest
 
-from . import annotation
+from . import use_pdk
 from .checks import CheckReport, lyrdb_bytes, run_checks
 from .chip import ChipBuild, build_chip, device_ports
 from .doe import default_doe, plan
 
-SCHEMA = "optolink.chip-manifest/1"
 FILES = {"gds": "chip.gds", "manifest": "chip.manifest.json", "hdf5": "chip.h5", "csv": "chip.csv",
          "lyrdb": "checks.lyrdb", "picture": "chip.png"}
 
@@ -51,16 +43,15 @@ def _position(p) -> list[float]:
     return [round(d.x, 6), round(d.y, 6)]
 
 
-def build_manifest(build: ChipBuild, *, doe: dict | None = None, report: CheckReport | None = None) -> dict:
-    """The manifest dict of a built chip (performance read from the cells' back-annotated ``info``)."""
-    devices = []
+def build_manifest(build: ChipBuild, *, doe: dict | None = None, report: CheckReport | None = None,
+                   gds_path=None) -> dict:
+    """The manifest mapping of a built chip (``photonics.manifest`` schema; figures from ``build.figures``).
+
+    ``gds_path``: the GDS file written from ``build`` (its SHA-256 goes into the provenance)."""
+    entries = []
     for p in build.devices:
-        info = p.cell.info.model_dump()
-        perf = {k: v for k, v in info.items() if k != "kind"}
-        if not perf:  # a chip built without annotation still gets its figures in the manifest
-            perf = annotation.performance(p.spec.kind, p.spec.objects)
         b = p.ref.dbbox()
-        devices.append({
+        entries.append({
             "name": p.spec.name,
             "cell": p.cell.name,
             "kind": p.spec.kind,
@@ -71,43 +62,17 @@ def build_manifest(build: ChipBuild, *, doe: dict | None = None, report: CheckRe
             "fiber_ports": [{"port": port, "coupler": kind, "xy_um": [round(xy[0], 6), round(xy[1], 6)],
                              "orientation": orient} for port, kind, xy, orient in p.fibers],
             "routes": [{"from": a, "to": b_, "length_um": round(length, 3)} for a, b_, length in p.routes],
-            "parameters": annotation.parameters(p.spec.kind, p.spec.objects),
-            "performance": perf,
+            "parameters": devices.parameters(p.spec.kind, p.spec.objects),
+            "performance": build.figures(p),
             "layout_um": dict(p.spec.layout),
             "doe": dict(p.spec.doe),
         })
-    out = {
-        "schema": SCHEMA,
-        "chip": {"name": build.plan.name, "top_cell": build.plan.name, "gds": FILES["gds"],
-                 "die_um": [build.die_um[0], build.die_um[1]], "devices": len(devices),
-                 "doe": copy.deepcopy(doe) if doe is not None else None,
-                 "units": "positions µm (GDS frame, die lower-left at 0,0); parameters and performance SI"},
-        "devices": devices,
-    }
-    if report is not None:
-        out["checks"] = report.summary()
-    return out
-
-
-def _restore(obj):
-    if isinstance(obj, dict):
-        return {k: _restore(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_restore(v) for v in obj]
-    if isinstance(obj, str) and obj in ("inf", "-inf", "nan"):
-        return float(obj)
-    return obj
-
-
-def read_manifest(path) -> dict:
-    """Load a manifest JSON, restoring "inf"/"nan" strings to floats."""
-    p = pathlib.Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"manifest not found: {p}")
-    data = json.loads(p.read_text())
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ValueError(f"{p}: not an optolink chip manifest (schema {SCHEMA!r})")
-    return _restore(data)
+    chip = {"name": build.plan.name, "top_cell": build.plan.name, "gds": FILES["gds"],
+            "die_um": [build.die_um[0], build.die_um[1]], "devices": len(entries),
+            "doe": copy.deepcopy(doe) if doe is not None else None,
+            "units": "positions µm (GDS frame, die lower-left at 0,0); parameters and performance SI"}
+    return chip_manifest.build(chip, entries, gds_path=gds_path,
+                               checks=report.summary() if report is not None else None)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -143,7 +108,7 @@ def hdf5_bytes(manifest: dict) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = pathlib.Path(tmp) / "chip.h5"
         with h5py.File(path, "w") as f:
-            f.attrs["schema"] = SCHEMA
+            f.attrs["schema"] = chip_manifest.SCHEMA
             f.attrs["name"] = manifest["chip"]["name"]
             f.attrs["die_um"] = np.asarray(manifest["chip"]["die_um"], dtype=float)
             f.attrs["manifest_json"] = json.dumps(jsonable(manifest))
@@ -204,15 +169,6 @@ class ChipResult:
     timings: dict
 
 
-def best_device(manifest: dict, kind: str, figure: str, *, maximize: bool = True) -> dict:
-    """The device of ``kind`` with the largest (or smallest) ``figure`` in its performance."""
-    devs = [d for d in manifest["devices"] if d["kind"] == kind and isinstance(d["performance"].get(figure),
-                                                                              int | float)]
-    if not devs:
-        raise ValueError(f"no {kind} device with a numeric {figure!r} in the manifest")
-    return (max if maximize else min)(devs, key=lambda d: d["performance"][figure])
-
-
 def _rename_top(path: pathlib.Path, name: str) -> None:
     import klayout.db as kdb
 
@@ -222,15 +178,21 @@ def _rename_top(path: pathlib.Path, name: str) -> None:
     ly.write(str(path))
 
 
-def write_chip(out_dir, doe: dict | None = None, *, picture: bool = True, annotate: bool = True) -> ChipResult:
+def write_chip(out_dir, doe: dict | None = None, *, picture: bool = True, annotate: bool = True,
+               pdk=None) -> ChipResult:
     """Build the chip of ``doe`` (default: the built-in DOE), check it and write, into ``out_dir``:
     ``chip.gds`` (no metadata cell), ``chip.manifest.json``, ``chip.h5``, ``chip.csv``, ``checks.lyrdb``
     and ``chip.png``.
 
     Bad input (unknown DOE key, parameter out of range, overlapping pads, a failed route) raises before any
     file is written. Layout-check violations do not raise: the files are written (the marker database
-    shows them) and ``result.report.ok`` is False.
+    shows them) and ``result.report.ok`` is False. ``pdk``: as ``build_chip``.
     """
+    with use_pdk(pdk):
+        return _write_chip(out_dir, doe, picture=picture, annotate=annotate)
+
+
+def _write_chip(out_dir, doe: dict | None, *, picture: bool, annotate: bool) -> ChipResult:
     t0 = time.perf_counter()
     doe_dict = default_doe() if doe is None else copy.deepcopy(doe)
     chip_plan = plan(doe_dict)
@@ -244,10 +206,10 @@ def write_chip(out_dir, doe: dict | None = None, *, picture: bool = True, annota
             _rename_top(gds_tmp, chip_plan.name)
         gds = gds_tmp.read_bytes()
         t_gds = time.perf_counter()
-        first = build_manifest(build, doe=doe_dict)
+        first = build_manifest(build, doe=doe_dict, gds_path=gds_tmp)
         report = run_checks(gds_tmp, first)
         t_checks = time.perf_counter()
-        manifest = build_manifest(build, doe=doe_dict, report=report)
+        manifest = build_manifest(build, doe=doe_dict, report=report, gds_path=gds_tmp)
         h5 = hdf5_bytes(manifest)
         table = csv_text(manifest)
         rdb = lyrdb_bytes(report)
@@ -263,7 +225,7 @@ def write_chip(out_dir, doe: dict | None = None, *, picture: bool = True, annota
     t_pic = time.perf_counter()
     paths = {
         "gds": write_bytes_atomic(out / FILES["gds"], gds),
-        "manifest": write_json_atomic(out / FILES["manifest"], manifest),
+        "manifest": chip_manifest.write_manifest(out / FILES["manifest"], manifest),
         "hdf5": write_bytes_atomic(out / FILES["hdf5"], h5),
         "csv": write_text_atomic(out / FILES["csv"], table),
         "lyrdb": write_bytes_atomic(out / FILES["lyrdb"], rdb),

@@ -1,10 +1,10 @@
 """Read a chip back: GDS + manifest → every device with its rebuilt photonics objects and performance.
 
-``read_chip`` checks the manifest against the GDS (which carries no gdsfactory metadata): each device's
-cell is instantiated in the top cell at the manifest position, and each of its ports lies on drawn geometry
-of its layer (waveguide for optical ports, top metal for pads). ``fresh_performance`` recomputes a device's
-figures from its rebuilt parameter objects with the photonics models (uncached), to compare with the
-manifest.
+``read_chip`` reads the manifest through ``photonics.manifest`` and checks it against the GDS (which carries
+no gdsfactory metadata): the GDS's SHA-256 is the one the manifest records, each device's cell is
+instantiated in the top cell at the manifest position, and each of its ports lies on drawn geometry of its
+layer (waveguide for optical ports, top metal for pads). ``fresh_performance`` recomputes a device's figures
+from its rebuilt parameter objects with the photonics models (uncached), to compare with the manifest.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import klayout.db as kdb
 
-from .annotation import KINDS, rebuild
+from photonics import devices
+from photonics.manifest import ManifestError, read_manifest
+
 from .checks import layer
-from .manifest import read_manifest
 
 PORT_LAYERS = {"optical": layer("WG"), "electrical": layer("MTOP")}
 POSITION_TOLERANCE_UM = 0.0015  # one database unit and rounding
@@ -53,12 +54,12 @@ class ChipReadback:
         for d in self.devices:
             if d.name == name:
                 return d
-        raise KeyError(name)
+        raise KeyError(f"no device named {name!r}; candidates: {[d.name for d in self.devices]}")
 
 
 def fresh_performance(device: DeviceReadback) -> dict:
     """The device's figures recomputed from its rebuilt objects by the photonics models (no cache)."""
-    return KINDS[device.kind].figures(**device.objects)
+    return devices.figures(device.kind, device.objects)
 
 
 def compare_performance(stored: dict, fresh: dict, rel: float = 1e-12) -> list[str]:
@@ -85,9 +86,9 @@ def read_chip(gds_path, manifest_path) -> ChipReadback:
         raise FileNotFoundError(f"GDS not found: {gds_path}")
     ly = kdb.Layout()
     ly.read(str(gds_path))
-    problems: list[str] = []
+    problems: list[str] = list(manifest.provenance.check_gds(gds_path)) if manifest.provenance else []
     tops = ly.top_cells()
-    top_name = manifest["chip"]["top_cell"]
+    top_name = manifest.chip["top_cell"]
     if len(tops) != 1 or tops[0].name != top_name:
         problems.append(f"top cell(s) {[t.name for t in tops]} != manifest {top_name!r}")
     top = ly.cell(top_name) if ly.has_cell(top_name) else tops[0]
@@ -96,15 +97,15 @@ def read_chip(gds_path, manifest_path) -> ChipReadback:
         placements.setdefault(inst.cell.name, []).append(inst.dcplx_trans.disp)
     port_layers = {kind: ly.find_layer(*lay) for kind, lay in PORT_LAYERS.items()}
 
-    devices = []
-    for dev in manifest["devices"]:
-        name = dev["name"]
-        x, y = dev["position_um"]
-        found = [p for p in placements.get(dev["cell"], []) if abs(p.x - x) <= POSITION_TOLERANCE_UM
+    found_devices = []
+    for dev in manifest.devices:
+        name = dev.name
+        x, y = dev.position_um
+        found = [p for p in placements.get(dev.cell, []) if abs(p.x - x) <= POSITION_TOLERANCE_UM
                  and abs(p.y - y) <= POSITION_TOLERANCE_UM]
         if not found:
-            problems.append(f"{name}: no instance of cell {dev['cell']!r} at ({x}, {y}) µm in the GDS")
-        for port in dev["ports"]:
+            problems.append(f"{name}: no instance of cell {dev.cell!r} at ({x}, {y}) µm in the GDS")
+        for port in dev.ports:
             if port["type"] not in port_layers:
                 continue
             px, py = port["xy_um"]
@@ -114,10 +115,9 @@ def read_chip(gds_path, manifest_path) -> ChipReadback:
             if (near & kdb.Region(box)).is_empty():
                 problems.append(f"{name}.{port['name']}: no {port['type']} geometry at ({px}, {py}) µm")
         try:
-            objects = rebuild(dev["kind"], dev["parameters"])
-        except (TypeError, ValueError) as exc:
-            problems.append(f"{name}: parameters do not rebuild: {exc}")
+            objects = dev.objects()
+        except ManifestError as exc:
+            problems.append(str(exc))
             continue
-        devices.append(DeviceReadback(name, dev["kind"], dev["cell"], objects, dev["performance"], (x, y),
-                                      tuple(dev["ports"])))
-    return ChipReadback(manifest["chip"]["name"], tuple(devices), tuple(problems))
+        found_devices.append(DeviceReadback(name, dev.kind, dev.cell, objects, dev.performance, (x, y), dev.ports))
+    return ChipReadback(manifest.chip["name"], tuple(found_devices), tuple(problems))

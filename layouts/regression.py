@@ -18,20 +18,25 @@ import sys
 
 import klayout.db as kdb
 
+from photonics.devices import Loopback
 from photonics.modulators import MachZehnderModulator
 from photonics.rings import RingModulator
 
-from . import cells
-from .params import Loopback
+from . import cells, use_pdk
 
 REFERENCE_DIR = pathlib.Path(__file__).resolve().parent / "references"
 SETTINGS_FILE = "settings.json"
 GDS_FILE = "cells.gds"
 
 
-def reference_cells() -> dict:
+def reference_cells(pdk=None) -> dict:
     """One component per cell function, with fixed (mostly default) parameters; a short MZM keeps the
-    reference GDS small."""
+    reference GDS small. ``pdk``: as ``layouts.chip.build_chip``."""
+    with use_pdk(pdk):
+        return _reference_cells()
+
+
+def _reference_cells() -> dict:
     short = MachZehnderModulator(length=0.5e-3)
     return {
         "grating_coupler": cells.grating_coupler(),

@@ -1,4 +1,4 @@
-"""Optical amplification and noise: EDFA with ASE, noise loading to a set OSNR.
+"""Optical amplification and noise: the amplifier (EDFA) with ASE, noise loading to a set OSNR.
 
 ASE of an amplifier of gain G and noise figure NF (signal-spontaneous-beat-limited definition):
 one-sided PSD per polarization S = n_sp·hν·(G − 1) with n_sp(G − 1) = (G·NF − 1)/2, so that
@@ -19,7 +19,7 @@ import numpy as np
 
 from optolink.core.constants import H
 from optolink.core.units import CARRIER_FREQUENCY, OSNR_REFERENCE_BANDWIDTH
-from optolink.core.validate import as_rng, check_positive, check_real
+from optolink.core.validate import as_rng, check_optional_real, check_positive, check_real
 
 from .signals import check_field
 
@@ -42,27 +42,44 @@ def ase_psd(gain_db: float, nf_db: float, frequency: float = CARRIER_FREQUENCY) 
 
 
 @dataclass(frozen=True)
-class Edfa:
-    """Erbium-doped fiber amplifier: ``gain_db``, noise figure ``nf_db``, at optical ``frequency`` (Hz)."""
+class Amplifier:
+    """An optical (erbium-doped fibre) amplifier: ``gain_db``, noise figure ``nf_db``, at ``frequency`` (Hz).
 
-    gain_db: float = 20.0
+    In a link budget an amplifier follows a span: ``gain_db=None`` sets its gain to the preceding span's loss
+    (transparent link), a number fixes it (a span loss above it is an error), and ``max_gain_db`` bounds the
+    automatic gain. The ASE figures and `amplify` need a gain: give ``gain_db`` for them.
+    """
+
+    gain_db: float | None = None
     nf_db: float = 5.0
+    max_gain_db: float | None = None
+    name: str = ""
     frequency: float = CARRIER_FREQUENCY
 
     def __post_init__(self):
-        check_real("gain_db", self.gain_db, low=0.0, high=60.0)
+        check_optional_real("gain_db", self.gain_db, low=0.0, high=60.0)
         check_real("nf_db", self.nf_db, low=0.0, high=20.0)
+        check_optional_real("max_gain_db", self.max_gain_db, low=0.0, high=60.0, low_open=True)
+        if self.gain_db is not None and self.max_gain_db is not None and self.gain_db > self.max_gain_db:
+            raise ValueError(f"gain_db must be <= max_gain_db = {self.max_gain_db}; got {self.gain_db}")
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a string, got {type(self.name).__name__}")
         check_real("frequency", self.frequency, low=1e13, high=1e16)
-        ase_psd(self.gain_db, self.nf_db, self.frequency)
+
+    def _gain_db(self) -> float:
+        if self.gain_db is None:
+            raise ValueError("gain_db is None (the amplifier compensates its span in a budget); give gain_db "
+                             "for its gain, ASE or to amplify a field")
+        return self.gain_db
 
     @property
     def gain(self) -> float:
-        return 10 ** (self.gain_db / 10)
+        return 10 ** (self._gain_db() / 10)
 
     @property
     def ase_psd(self) -> float:
-        """One-sided ASE PSD per polarization (W/Hz)."""
-        return ase_psd(self.gain_db, self.nf_db, self.frequency)
+        """One-sided ASE PSD per polarization (W/Hz); ValueError below the quantum limit n_sp = 1."""
+        return ase_psd(self._gain_db(), self.nf_db, self.frequency)
 
     def ase_power(self, bandwidth: float = OSNR_REFERENCE_BANDWIDTH) -> float:
         """ASE power in ``bandwidth`` (Hz), both polarizations (W)."""
@@ -75,7 +92,7 @@ class Edfa:
 
     def amplify(self, field, sample_rate: float, *, rng, noise: bool = True) -> np.ndarray:
         """√G·field plus ASE white over ``sample_rate`` (S·fs per polarization); a (N,) field gets the noise of
-        its own polarization only. ``rng``: Generator or seed."""
+        its own polarization only. ``rng``: Generator or seed. Needs ``gain_db`` (not None)."""
         x = check_field("field", field)
         fs = check_positive("sample_rate", sample_rate)
         y = x * math.sqrt(self.gain)

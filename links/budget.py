@@ -5,18 +5,8 @@ Coherent (amplified, dispersion-uncompensated) links, per channel:
 - ASE: each amplifier adds NF·hν·G·B at its output (both polarizations; the high-gain form of
   2·n_sp·hν·(G − 1)·B, Desurvire, *Erbium-Doped Fiber Amplifiers*, 1994, ch. 2), so N identical transparent
   spans give OSNR = P_ch / (N·NF·hν·G·B_ref) with B_ref = 12.5 GHz.
-- NLI: the closed-form incoherent GN model, P. Poggiolini, "The GN model of non-linear propagation in
-  uncompensated coherent optical systems", J. Lightw. Technol. 30(24), 3857 (2012) [arXiv:1209.0394, eq. 120],
-  and P. Poggiolini et al., "The GN-model of fiber non-linear propagation and its applications",
-  J. Lightw. Technol. 32(4), 694 (2014). For channel i (bandwidth B_i, power P_i) and each channel j,
-  with L_eff = (1 − e^{−αL})/α, L_eff,a = 1/α (α the *power* attenuation, 1/m)::
-
-      P_NLI,i = (16/27) γ² L_eff² P_i Σ_j (2 − δ_ij) P_j² ψ_ij / B_j²
-      ψ_ij = [asinh(π²|β2|L_eff,a B_i (Δf_ij + B_j/2)) − asinh(π²|β2|L_eff,a B_i (Δf_ij − B_j/2))]
-             / (4π |β2| L_eff,a)
-
-  β2 for a pair is taken at the pair's mid frequency (β2 + πβ3(f_i + f_j − 2f_0), the β3 extension of the
-  closed form in Poggiolini et al. 2014), from D(λ) = D + S·(λ − λ_ref). Spans add incoherently (no
+- NLI: the closed-form incoherent GN model (Poggiolini 2012 eq. 120 with the β3 extension of Poggiolini et
+  al. 2014; the kernel and its references are in `links.nli`). Spans add incoherently (no
   coherence factor). Approximations, as in the papers: rectangular (Nyquist) spectra of width B = baud rate
   (for a raised cosine, the rectangle of equal power and peak density), NLI locally white over the channel,
   no Raman tilt, frequency-flat loss and γ. Against the GN integral at the channel centre (tested) the
@@ -27,27 +17,34 @@ Coherent (amplified, dispersion-uncompensated) links, per channel:
   GSNR + 10·log10(baud/12.5 GHz). Since P_NLI ∝ P³ and ASE does not depend on P, the optimum launch power
   has P_NLI = P_ASE/2 (the "3 dB rule", Poggiolini 2012).
 
-Unamplified links: a power budget (Tx power, lumped and fibre losses, penalties, Rx sensitivity → margin).
-Latency: fibre propagation from the group index (Corning SMF-28 Ultra product information PI1424:
-n_g = 1.4682 at 1550 nm), plus the DSP/FEC latency of the standard; the largest reach within a round-trip
-budget (the 1 ms "latency circle").
+The pieces live in the module named after each: `links.channel_plan` (ChannelPlan), `links.fiber` (Fiber, which
+is `Span` here), `links.amplifiers` (Amplifier), `links.transceiver` (Transceiver, required OSNR),
+`links.ber_curve` (BerCurve), `links.nli` (GN kernel), `links.budget_lines` (penalties, lines, checks, level
+diagram), `links.latency`, and `links.power_budget` (the unamplified power budget). This module holds the
+coherent budget and re-exports the others' names for ``from links.budget import ...``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
-from numba import njit, prange
 
 from optolink.core.constants import C, H
-from optolink.core.units import CARRIER_WAVELENGTH, DB_PER_NEPER, OSNR_REFERENCE_BANDWIDTH
-from optolink.core.validate import check_array, check_positive, check_real
+from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
 
-from .metrics import MODULATIONS, osnr_from_snr, required_snr_db, snr_from_osnr, theoretical_ber
-from .standards import Standard, get_standard
+from .amplifiers import Amplifier
+from .ber_curve import BerCurve, required_osnr_from_curve
+from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of
+from .channel_plan import ChannelPlan
+from .fiber import SMF28_GROUP_INDEX, Fiber
+from .latency import Latency, latency, max_reach
+from .nli import fiber_types, nli_coefficients, psi_matrices, span_scale
+from .power_budget import LumpedLoss, PowerBudget, UnamplifiedLink, power_budget
+from .transceiver import Transceiver, theoretical_required_osnr_db
+
+Span = Fiber  # a span of the budget is a `links.fiber.Fiber` (the same class, the name budgets speak)
 
 __all__ = [
     "SMF28_GROUP_INDEX",
@@ -75,28 +72,7 @@ __all__ = [
     "power_budget",
 ]
 
-SMF28_GROUP_INDEX = 1.4682  # Corning SMF-28 Ultra product information PI1424: effective group index at 1550 nm
 _GAIN_TOLERANCE_DB = 0.01  # a fixed gain this much below the span loss still counts as compensating it
-
-# CD/DGD tolerances are not (yet) fields of links.standards.Standard; secondary sources, flagged (M).
-_TOLERANCES = {
-    "400ZR": {"cd_tolerance_ps_nm": 2400.0,
-              "source": "(M) ±2400 ps/nm CD tolerance of OIF-400ZR-01.0 as quoted by vendor sheets and articles"},
-    "OpenZR+ 400G": {"cd_tolerance_ps_nm": 20000.0,
-                     "source": "(M) 20 000 ps/nm CD tolerance for 400G DP-16QAM, OpenZR+ module data sheets"},
-}
-
-
-def _check_int(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if not low <= int(value) <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}]; got {value}")
-    return int(value)
-
-
-def _check_optional(name: str, value, **kw):
-    return None if value is None else check_real(name, value, **kw)
 
 
 def _db(x):
@@ -110,498 +86,6 @@ def _lin(db):
 
 def _dbm(w):
     return _db(np.asarray(w, dtype=float) / 1e-3)
-
-
-# --------------------------------------------------------------------------------------------------------
-# Parameter sets
-# --------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ChannelPlan:
-    """A WDM channel plan: ``n_channels`` at ``spacing`` (Hz) centred on ``center_frequency`` (Hz).
-
-    ``launch_power_dbm`` is the per-channel launch power (dBm): one value, or one per channel (low to high
-    frequency). ``roll_off`` only sets the occupied bandwidth (1 + roll_off)·baud, which must fit the
-    spacing; the GN model uses the equivalent rectangular width B = baud (see the module docstring).
-    """
-
-    n_channels: int
-    baud_rate: float
-    spacing: float
-    center_frequency: float
-    launch_power_dbm: float | tuple[float, ...]
-    roll_off: float = 0.0
-
-    def __post_init__(self):
-        _check_int("n_channels", self.n_channels, 1, 2000)
-        check_real("baud_rate", self.baud_rate, low=1e9, high=1e12)
-        check_real("roll_off", self.roll_off, low=0.0, high=1.0)
-        check_real("spacing", self.spacing, low=1e9, high=2e12)
-        check_real("center_frequency", self.center_frequency, low=150e12, high=250e12)
-        if self.spacing < (1.0 + self.roll_off) * self.baud_rate * (1 - 1e-9):
-            raise ValueError(
-                f"spacing must be >= (1 + roll_off)·baud_rate = {(1 + self.roll_off) * self.baud_rate / 1e9:g} GHz "
-                f"so that channels do not overlap; got {self.spacing / 1e9:g} GHz")
-        p = self.launch_power_dbm
-        if isinstance(p, str) or np.ndim(p) not in (0, 1):
-            raise TypeError("launch_power_dbm must be a number (dBm) or a sequence of one per channel")
-        if np.ndim(p) == 1:
-            arr = check_array("launch_power_dbm", p, low=-60.0, high=30.0)
-            if arr.shape != (self.n_channels,):
-                raise ValueError(f"launch_power_dbm must have one value per channel ({self.n_channels}); "
-                                 f"got {arr.size}")
-            object.__setattr__(self, "launch_power_dbm", tuple(float(x) for x in arr))
-        else:
-            check_real("launch_power_dbm", p, low=-60.0, high=30.0)
-        lo = self.frequencies[0] - self.spacing / 2
-        hi = self.frequencies[-1] + self.spacing / 2
-        if lo < 150e12 or hi > 250e12:
-            raise ValueError(f"the channel plan spans {lo / 1e12:.3f}-{hi / 1e12:.3f} THz; it must stay within "
-                             "150-250 THz (reduce n_channels or spacing)")
-
-    @property
-    def frequencies(self) -> np.ndarray:
-        """Channel centre frequencies, Hz, ascending."""
-        return self.center_frequency + (np.arange(self.n_channels) - (self.n_channels - 1) / 2) * self.spacing
-
-    @property
-    def bandwidths(self) -> np.ndarray:
-        """Per-channel equivalent rectangular bandwidth used by the GN model, Hz (= baud rate)."""
-        return np.full(self.n_channels, float(self.baud_rate))
-
-    @property
-    def launch_powers_dbm(self) -> np.ndarray:
-        return np.broadcast_to(np.asarray(self.launch_power_dbm, dtype=float), (self.n_channels,)).copy()
-
-    @property
-    def launch_powers_w(self) -> np.ndarray:
-        return 1e-3 * _lin(self.launch_powers_dbm)
-
-    @property
-    def center_index(self) -> int:
-        """Index of the centre channel (the upper of the two middle ones for an even count)."""
-        return self.n_channels // 2
-
-    @property
-    def total_launch_power_dbm(self) -> float:
-        return float(_dbm(self.launch_powers_w.sum()))
-
-    def with_launch_power(self, launch_power_dbm) -> ChannelPlan:
-        return replace(self, launch_power_dbm=launch_power_dbm)
-
-
-@dataclass(frozen=True)
-class Span:
-    """One fibre span (m, SI) with its dispersion D (ps/(nm·km)) at ``reference_wavelength`` and slope S.
-
-    ``extra_loss_db`` lumps connectors, splices and patch panels at the span end (after the fibre, so it
-    does not change the NLI). ``group_index`` sets the latency (default: SMF-28 at 1550 nm, Corning PI1424);
-    ``pmd_ps_per_sqrt_km`` the mean DGD (0 unless given).
-    """
-
-    length: float
-    alpha_db_per_km: float
-    dispersion_ps_nm_km: float
-    gamma_per_w_km: float
-    dispersion_slope_ps_nm2_km: float = 0.0
-    reference_wavelength: float = CARRIER_WAVELENGTH
-    extra_loss_db: float = 0.0
-    group_index: float = SMF28_GROUP_INDEX
-    pmd_ps_per_sqrt_km: float = 0.0
-    name: str = ""
-
-    def __post_init__(self):
-        check_real("length", self.length, low=0.0, high=1e6, low_open=True)
-        check_real("alpha_db_per_km", self.alpha_db_per_km, low=0.0, high=10.0, low_open=True)
-        check_real("dispersion_ps_nm_km", self.dispersion_ps_nm_km, low=-100.0, high=100.0)
-        check_real("gamma_per_w_km", self.gamma_per_w_km, low=0.0, high=100.0)
-        check_real("dispersion_slope_ps_nm2_km", self.dispersion_slope_ps_nm2_km, low=-1.0, high=1.0)
-        check_real("reference_wavelength", self.reference_wavelength, low=1.2e-6, high=2.0e-6)
-        check_real("extra_loss_db", self.extra_loss_db, low=0.0, high=50.0)
-        check_real("group_index", self.group_index, low=1.0, high=2.0)
-        check_real("pmd_ps_per_sqrt_km", self.pmd_ps_per_sqrt_km, low=0.0, high=10.0)
-        if not isinstance(self.name, str):
-            raise TypeError(f"name must be a string, got {type(self.name).__name__}")
-
-    @property
-    def fiber_loss_db(self) -> float:
-        return self.alpha_db_per_km * self.length / 1e3
-
-    @property
-    def loss_db(self) -> float:
-        """Fibre plus lumped loss, dB."""
-        return self.fiber_loss_db + self.extra_loss_db
-
-    @property
-    def alpha(self) -> float:
-        """Power attenuation coefficient, 1/m."""
-        return self.alpha_db_per_km / 1e3 / DB_PER_NEPER
-
-    @property
-    def effective_length(self) -> float:
-        """L_eff = (1 − e^{−αL})/α, m."""
-        a = self.alpha
-        return -math.expm1(-a * self.length) / a
-
-    def dispersion_at(self, frequency):
-        """D (ps/(nm·km)) at ``frequency`` (Hz): D + S·(λ − λ_ref)."""
-        lam = C / np.asarray(frequency, dtype=float)
-        return self.dispersion_ps_nm_km + self.dispersion_slope_ps_nm2_km * (lam - self.reference_wavelength) * 1e9
-
-    def beta2_at(self, frequency):
-        """β2 (s²/m) at ``frequency`` (Hz): −λ²D/(2πc)."""
-        lam = C / np.asarray(frequency, dtype=float)
-        return -(lam**2) * self.dispersion_at(frequency) * 1e-6 / (2 * math.pi * C)
-
-
-@dataclass(frozen=True)
-class Amplifier:
-    """An in-line EDFA after a span: gain (dB) and noise figure (dB).
-
-    ``gain_db=None`` sets the gain to the preceding span's loss (transparent link); a number fixes it, and a
-    span loss above it is an error (the amplifier cannot compensate it). ``max_gain_db`` bounds the automatic
-    gain.
-    """
-
-    gain_db: float | None
-    nf_db: float
-    max_gain_db: float | None = None
-    name: str = ""
-
-    def __post_init__(self):
-        _check_optional("gain_db", self.gain_db, low=0.0, high=60.0)
-        check_real("nf_db", self.nf_db, low=0.0, high=20.0)
-        _check_optional("max_gain_db", self.max_gain_db, low=0.0, high=60.0, low_open=True)
-        if self.gain_db is not None and self.max_gain_db is not None and self.gain_db > self.max_gain_db:
-            raise ValueError(f"gain_db must be <= max_gain_db = {self.max_gain_db}; got {self.gain_db}")
-
-
-@dataclass(frozen=True)
-class Penalties:
-    """Explicit OSNR penalty allocations (dB, ≥ 0), each a line of the budget.
-
-    CD and PMD cost ~0 dB inside the DSP's tolerance (S. J. Savory, "Digital filters for coherent optical
-    receivers", Opt. Express 16(2), 804 (2008)); the budget checks the accumulated CD and DGD against the
-    transceiver's tolerances and fails the link outside them. ``other`` holds extra named lines.
-    """
-
-    cd_db: float = 0.0
-    pmd_db: float = 0.0
-    pdl_db: float = 0.0
-    ageing_db: float = 0.0
-    other: tuple[tuple[str, float], ...] = ()
-
-    def __post_init__(self):
-        for name in ("cd_db", "pmd_db", "pdl_db", "ageing_db"):
-            check_real(name, getattr(self, name), low=0.0, high=20.0)
-        items = tuple(self.other.items()) if isinstance(self.other, Mapping) else tuple(self.other)
-        clean = []
-        for i, item in enumerate(items):
-            if not (isinstance(item, tuple | list) and len(item) == 2 and isinstance(item[0], str)):
-                raise TypeError(f"other[{i}] must be a (name, penalty_db) pair; got {item!r}")
-            clean.append((item[0], check_real(f"other[{i}] ({item[0]})", item[1], low=0.0, high=20.0)))
-        object.__setattr__(self, "other", tuple(clean))
-
-    def lines(self) -> list[tuple[str, float]]:
-        return [("CD", self.cd_db), ("PMD", self.pmd_db), ("PDL", self.pdl_db), ("ageing", self.ageing_db),
-                *self.other]
-
-    @property
-    def total_db(self) -> float:
-        return float(sum(v for _, v in self.lines()))
-
-
-# --------------------------------------------------------------------------------------------------------
-# Transceivers and required OSNR
-# --------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BerCurve:
-    """A measured or simulated pre-FEC BER vs OSNR (dB in 12.5 GHz) curve, sorted by OSNR."""
-
-    osnr_db: tuple[float, ...]
-    ber: tuple[float, ...]
-    label: str = ""
-
-    def __post_init__(self):
-        o = check_array("osnr_db", self.osnr_db, low=-20.0, high=60.0)
-        b = check_array("ber", self.ber, low=0.0, high=0.5)
-        if o.ndim != 1 or b.shape != o.shape or o.size < 2:
-            raise ValueError(f"osnr_db and ber must be 1-D arrays of the same length >= 2; got shapes "
-                             f"{o.shape} and {b.shape}")
-        order = np.argsort(o)
-        object.__setattr__(self, "osnr_db", tuple(float(x) for x in o[order]))
-        object.__setattr__(self, "ber", tuple(float(x) for x in b[order]))
-
-    @classmethod
-    def from_any(cls, curve, label: str = "") -> BerCurve:
-        """From a BerCurve, an object with ``osnr_db``/``ber`` attributes, a mapping, or a pair of arrays."""
-        if isinstance(curve, BerCurve):
-            return curve
-        if isinstance(curve, Mapping):
-            try:
-                return cls(tuple(curve["osnr_db"]), tuple(curve["ber"]), str(curve.get("label", label)))
-            except KeyError as exc:
-                raise ValueError(f"a BER curve mapping needs the keys 'osnr_db' and 'ber'; missing {exc}") from None
-        if hasattr(curve, "osnr_db") and hasattr(curve, "ber"):
-            return cls(tuple(np.ravel(curve.osnr_db)), tuple(np.ravel(curve.ber)), label)
-        if isinstance(curve, tuple | list) and len(curve) == 2:
-            return cls(tuple(np.ravel(curve[0])), tuple(np.ravel(curve[1])), label)
-        raise TypeError("a BER curve must have osnr_db and ber arrays (attributes, keys, or a pair)")
-
-    def ber_at(self, osnr_db):
-        """BER at ``osnr_db`` by linear interpolation of log10(BER); NaN outside the curve or where BER = 0."""
-        o = np.asarray(self.osnr_db)
-        b = np.asarray(self.ber)
-        keep = b > 0
-        x = np.asarray(osnr_db, dtype=float)
-        if keep.sum() < 2:
-            return np.full_like(x, np.nan)
-        out = 10 ** np.interp(x, o[keep], np.log10(b[keep]), left=np.nan, right=np.nan)
-        return out if out.ndim else float(out)
-
-
-def required_osnr_from_curve(curve, threshold: float) -> float:
-    """OSNR (dB, 12.5 GHz) at which a BER-vs-OSNR curve crosses ``threshold``, interpolated in log10(BER).
-
-    ``curve``: anything `BerCurve.from_any` accepts. Points with BER = 0 (no errors counted) are dropped; the
-    first downward crossing of the threshold (by increasing OSNR) is used. ValueError if it is not bracketed.
-    """
-    check_real("threshold", threshold, low=0.0, high=0.5, low_open=True, high_open=True)
-    c = BerCurve.from_any(curve)
-    o = np.asarray(c.osnr_db)
-    b = np.asarray(c.ber)
-    keep = b > 0
-    o, lb = o[keep], np.log10(b[keep])
-    lt = math.log10(threshold)
-    below = np.nonzero(lb <= lt)[0]
-    if o.size < 2 or below.size == 0 or below[0] == 0:
-        span = f"{b[keep].min():.3g}-{b[keep].max():.3g}" if keep.any() else "no non-zero BER"
-        raise ValueError(f"the BER curve ({span} over {c.osnr_db[0]:g}-{c.osnr_db[-1]:g} dB OSNR) does not cross "
-                         f"the threshold {threshold:g}; extend its OSNR range")
-    i = int(below[0])
-    x0, x1, y0, y1 = o[i - 1], o[i], lb[i - 1], lb[i]
-    return float(x0 + (lt - y0) * (x1 - x0) / (y1 - y0)) if y1 != y0 else float(x1)
-
-
-def theoretical_required_osnr_db(modulation: str, baud_rate: float, threshold: float) -> float:
-    """OSNR (dB, 12.5 GHz) at which an ideal receiver in AWGN reaches ``threshold`` (Gray-coded BER)."""
-    return float(osnr_from_snr(required_snr_db(modulation, threshold), baud_rate))
-
-
-@dataclass(frozen=True)
-class Transceiver:
-    """What the budget needs from a transceiver (SI; OSNR in 12.5 GHz).
-
-    ``required_osnr_db``: back-to-back OSNR at the pre-FEC threshold, including the transceiver's own
-    implementation penalty. ``snr_db``: any transceiver noise NOT already inside ``required_osnr_db``, as an
-    SNR in the signal bandwidth (default ∞: a standard's figure already includes the transceiver).
-    Tolerances left ``None`` are reported but not checked.
-    """
-
-    name: str
-    modulation: str
-    baud_rate: float
-    pre_fec_ber_threshold: float
-    required_osnr_db: float
-    snr_db: float = math.inf
-    tx_power_dbm: float | None = None
-    rx_power_range_dbm: tuple[float, float] | None = None
-    cd_tolerance_ps_nm: float | None = None
-    dgd_tolerance_ps: float | None = None
-    dsp_latency_s: float = 0.0
-    required_osnr_source: str = ""
-    tolerance_source: str = ""
-    ber_curve: BerCurve | None = None
-
-    def __post_init__(self):
-        if self.modulation not in MODULATIONS or self.modulation == "PAM4":
-            raise ValueError(f"modulation must be one of {sorted(set(MODULATIONS) - {'PAM4'})}; "
-                             f"got {self.modulation!r}")
-        check_real("baud_rate", self.baud_rate, low=1e9, high=1e12)
-        check_real("pre_fec_ber_threshold", self.pre_fec_ber_threshold, low=0.0, high=0.5, low_open=True,
-                   high_open=True)
-        check_real("required_osnr_db", self.required_osnr_db, low=-10.0, high=50.0)
-        if not (isinstance(self.snr_db, int | float) and self.snr_db == math.inf):
-            check_real("snr_db", self.snr_db, low=-10.0, high=80.0)
-        _check_optional("tx_power_dbm", self.tx_power_dbm, low=-50.0, high=30.0)
-        if self.rx_power_range_dbm is not None:
-            lo, hi = (check_real("rx_power_range_dbm", v, low=-60.0, high=30.0) for v in self.rx_power_range_dbm)
-            if lo >= hi:
-                raise ValueError(f"rx_power_range_dbm must be (low, high) with low < high; got {(lo, hi)}")
-            object.__setattr__(self, "rx_power_range_dbm", (lo, hi))
-        _check_optional("cd_tolerance_ps_nm", self.cd_tolerance_ps_nm, low=0.0, low_open=True)
-        _check_optional("dgd_tolerance_ps", self.dgd_tolerance_ps, low=0.0, low_open=True)
-        check_real("dsp_latency_s", self.dsp_latency_s, low=0.0, high=1e-2)
-        if self.ber_curve is not None:
-            object.__setattr__(self, "ber_curve", BerCurve.from_any(self.ber_curve))
-
-    # --- constructors ---------------------------------------------------------------------------------
-    @classmethod
-    def from_standard(cls, standard: Standard | str, **overrides) -> Transceiver:
-        """The transceiver of a standard: its baud, format, threshold, required OSNR, Tx power, DSP latency."""
-        std = get_standard(standard) if isinstance(standard, str) else standard
-        tol = _TOLERANCES.get(std.name, {})
-        fields = dict(
-            name=std.name, modulation=std.modulation, baud_rate=std.baud_rate,
-            pre_fec_ber_threshold=std.pre_fec_ber_threshold, required_osnr_db=std.required_osnr_db,
-            tx_power_dbm=None, dsp_latency_s=std.dsp_latency_s,
-            cd_tolerance_ps_nm=getattr(std, "cd_tolerance_ps_nm", None) or tol.get("cd_tolerance_ps_nm"),
-            dgd_tolerance_ps=getattr(std, "dgd_tolerance_ps", None),
-            required_osnr_source=std.sources.get("required_osnr_db", std.source),
-            tolerance_source=tol.get("source", ""),
-        )
-        if std.tx_power_range_dbm is not None:
-            fields["tx_power_dbm"] = float(std.tx_power_range_dbm[0])  # the guaranteed minimum
-        fields.update(overrides)
-        return cls(**fields)
-
-    @classmethod
-    def from_ber_curve(cls, standard: Standard | str, curve, **overrides) -> Transceiver:
-        """A transceiver of ``standard`` whose required OSNR comes from its own BER-vs-OSNR curve.
-
-        The required OSNR is the curve's OSNR at the standard's pre-FEC threshold (log-BER interpolation), so
-        the margin reflects this transceiver (e.g. one simulated from our modulator and laser).
-        """
-        std = get_standard(standard) if isinstance(standard, str) else standard
-        c = BerCurve.from_any(curve)
-        thr = overrides.get("pre_fec_ber_threshold", std.pre_fec_ber_threshold)
-        req = required_osnr_from_curve(c, thr)
-        label = c.label or "BER-vs-OSNR curve"
-        return cls.from_standard(std, **{"required_osnr_db": req, "ber_curve": c,
-                                         "required_osnr_source": f"{label}, interpolated at BER {thr:g}",
-                                         **{k: v for k, v in overrides.items() if k != "required_osnr_db"}})
-
-    @classmethod
-    def from_devices(cls, standard: Standard | str, osnr_db, **simulate_kwargs) -> Transceiver:
-        """Simulate the transceiver's BER vs OSNR with ``links.simulate.ber_vs_osnr`` and use its curve.
-
-        ``simulate_kwargs`` (devices, seed, record length, ...) go to ``ber_vs_osnr(standard, osnr_db, ...)``.
-        """
-        try:
-            from . import simulate  # lazy: the coherent simulation is a separate, heavier module
-        except ImportError as exc:
-            raise RuntimeError("links.simulate (the coherent link simulation) is not available in this "
-                               "installation, so a transceiver cannot be built from devices; give a BER curve "
-                               "(Transceiver.from_ber_curve) or use the standard's figure") from exc
-        std = get_standard(standard) if isinstance(standard, str) else standard
-        curve = simulate.ber_vs_osnr(std, np.asarray(osnr_db, dtype=float), **simulate_kwargs)
-        return cls.from_ber_curve(std, BerCurve.from_any(curve, label="links.simulate.ber_vs_osnr"))
-
-    # --- derived ----------------------------------------------------------------------------------------
-    @property
-    def theoretical_required_osnr_db(self) -> float:
-        return theoretical_required_osnr_db(self.modulation, self.baud_rate, self.pre_fec_ber_threshold)
-
-    @property
-    def implementation_penalty_db(self) -> float:
-        """Required OSNR above the ideal AWGN receiver's at the threshold, dB."""
-        return self.required_osnr_db - self.theoretical_required_osnr_db
-
-    def ber_at_osnr(self, osnr_db):
-        """Pre-FEC BER at ``osnr_db`` (12.5 GHz): the BER curve where it has data, elsewhere the ideal
-        Gray-coded BER shifted by the implementation penalty (an approximation: a constant OSNR penalty)."""
-        x = np.asarray(osnr_db, dtype=float)
-        model = theoretical_ber(self.modulation, snr_from_osnr(x - self.implementation_penalty_db, self.baud_rate))
-        model = np.asarray(model, dtype=float)
-        if self.ber_curve is not None:
-            measured = np.asarray(self.ber_curve.ber_at(x), dtype=float)
-            model = np.where(np.isfinite(measured), measured, model)
-        return model if model.ndim else float(model)
-
-
-# --------------------------------------------------------------------------------------------------------
-# GN model
-# --------------------------------------------------------------------------------------------------------
-def _fiber_key(span: Span) -> tuple:
-    """What ψ depends on: loss and dispersion (not length or γ, which only scale η)."""
-    return (span.alpha_db_per_km, span.dispersion_ps_nm_km, span.dispersion_slope_ps_nm2_km,
-            span.reference_wavelength)
-
-
-@njit(cache=True, inline="always")
-def _t_of(v):  # pragma: no cover - compiled
-    """e^{asinh v} = v + √(v² + 1), written as 1/(√(v² + 1) − v) for v < 0 (no cancellation)."""
-    r = math.sqrt(v * v + 1.0)
-    return v + r if v >= 0.0 else 1.0 / (r - v)
-
-
-@njit(cache=True, parallel=True)
-def _psi_kernel(f, b, d0, slope, lref, la, symmetric, out):  # pragma: no cover - compiled
-    """out[k,i,j] = (16/27)(2 − δ_ij) ψ_ij / B_j² for fibre type k (compiled on first call, not at import).
-
-    asinh(u) − asinh(w) = log(t(u)/t(w)) with t = e^{asinh}: one log instead of two asinh. For equal
-    bandwidths ψ is symmetric (the asinh difference is even in Δf), so only j ≥ i is computed.
-    """
-    n = f.size
-    for kr in prange(d0.size * n):
-        k = kr // n
-        i = kr % n
-        for j in range(i if symmetric else 0, n):
-            lam = 2.0 * 299792458.0 / (f[i] + f[j])  # β2 of the pair at its mid frequency
-            d = (d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6
-            beta2 = abs(lam * lam * d / (2.0 * math.pi * 299792458.0))
-            x = math.pi * math.pi * beta2 * la[k] * b[i]
-            df = f[j] - f[i]
-            psi = math.log(_t_of(x * (df + 0.5 * b[j])) / _t_of(x * (df - 0.5 * b[j]))) / (
-                4.0 * math.pi * beta2 * la[k])
-            w = 1.0 if i == j else 2.0
-            out[k, i, j] = 16.0 / 27.0 * w * psi / (b[j] * b[j])
-            if symmetric:
-                out[k, j, i] = out[k, i, j]
-
-
-def _psi_matrices(f: np.ndarray, b: np.ndarray, fibers: Sequence[Span]) -> np.ndarray:
-    """(16/27)·(2 − δ_ij)·ψ_ij/B_j² per fibre type, shape (F, n, n): η = γ²·L_eff² times this.
-
-    A Numba kernel, parallel over fibre types × channels (checked against a NumPy reference in the tests).
-    """
-    d0 = np.array([s.dispersion_ps_nm_km for s in fibers], dtype=float)
-    slope = np.array([s.dispersion_slope_ps_nm2_km for s in fibers], dtype=float)
-    lref = np.array([s.reference_wavelength for s in fibers], dtype=float)
-    la = 1.0 / np.array([s.alpha for s in fibers], dtype=float)  # asymptotic effective length, m
-    edges = C / np.array([f.min(), f.max()])  # D is linear in λ: its extremes are at the band edges
-    d_edges = d0[:, None] + slope[:, None] * (edges[None, :] - lref[:, None]) * 1e9
-    if np.any(np.abs(d_edges) < 0.1) or np.any(np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1])):
-        k = int(np.argmax(np.any(np.abs(d_edges) < 0.1, axis=1) | (np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1]))))
-        raise ValueError(f"a span's dispersion reaches |D| < 0.1 ps/(nm·km) inside the channel plan (fibre with "
-                         f"D = {d0[k]:g} ps/(nm·km), slope {slope[k]:g}); the GN model needs a dispersive fibre")
-    out = np.empty((len(fibers), f.size, f.size))
-    symmetric = bool(np.all(b == b[0]))
-    _psi_kernel(np.ascontiguousarray(f, dtype=float), np.ascontiguousarray(b, dtype=float), d0, slope, lref, la,
-                  symmetric, out)
-    return out
-
-
-def _span_scale(span: Span) -> float:
-    """γ²·L_eff² (1/W²): the span factor of η."""
-    return (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length**2
-
-
-def nli_coefficients(frequency, bandwidth, spans: Sequence[Span]) -> np.ndarray:
-    """GN-model NLI coefficients η[k, i, j] (1/W²) of each span: P_NLI,i = Σ_j η[k,i,j]·P_i·P_j² at the
-    span input, in channel i's bandwidth (closed-form incoherent GN model, Poggiolini 2012 eq. 120).
-
-    ``frequency`` and ``bandwidth`` (Hz) per channel; each channel pair uses β2 at its mid frequency.
-    ψ is computed once per fibre type (loss and dispersion), vectorised over types × channels × channels;
-    length and γ enter as the factor γ²·L_eff².
-    """
-    f = check_array("frequency", frequency, low=100e12, high=400e12)
-    b = check_array("bandwidth", bandwidth, low=0.0, low_open=True)
-    if f.ndim != 1 or b.shape != f.shape:
-        raise ValueError("frequency and bandwidth must be 1-D arrays of the same length")
-    spans = list(spans)
-    if not spans:
-        raise ValueError("spans must not be empty")
-    keys, idx = _unique([_fiber_key(s) for s in spans])
-    fibers = [spans[int(np.argmax(idx == u))] for u in range(len(keys))]
-    psi = _psi_matrices(f, b, fibers)
-    return np.array([_span_scale(s) for s in spans])[:, None, None] * psi[idx]
-
-
-def _unique(items: Sequence) -> tuple[list, np.ndarray]:
-    """Unique hashable items (first-seen order) and the index of each item into them."""
-    seen: dict = {}
-    idx = np.array([seen.setdefault(it, len(seen)) for it in items], dtype=int)
-    return list(seen), idx
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -623,77 +107,6 @@ class ChannelFigures:
     accumulated_cd_ps_nm: float
     margin_db: float | None
 
-
-@dataclass(frozen=True)
-class LevelDiagram:
-    """Per-channel power (dBm) of one channel and the total power along the link, vs position (m)."""
-
-    position: np.ndarray
-    channel_power_dbm: np.ndarray
-    total_power_dbm: np.ndarray
-    labels: tuple[str, ...]
-    channel_index: int
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    passed: bool
-    detail: str
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    """One line of a budget: a named value in dB (or dBm), with a note."""
-
-    name: str
-    value_db: float
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Latency:
-    """One-way and round-trip latency (s) and the reach (m) that fits ``budget_rtt_s`` round trip."""
-
-    length: float
-    group_index: float
-    propagation_s: float
-    dsp_s: float
-    one_way_s: float
-    round_trip_s: float
-    budget_rtt_s: float
-    max_reach: float
-    checked: bool
-
-    @property
-    def fits(self) -> bool:
-        return self.round_trip_s <= self.budget_rtt_s
-
-
-def max_reach(budget_rtt_s: float, group_index: float = SMF28_GROUP_INDEX, dsp_latency_s: float = 0.0) -> float:
-    """Largest fibre length (m) whose round trip, 2·(L·n_g/c + t_DSP), fits ``budget_rtt_s``; 0 if none."""
-    check_positive("budget_rtt_s", budget_rtt_s)
-    check_real("group_index", group_index, low=1.0, high=2.0)
-    check_real("dsp_latency_s", dsp_latency_s, low=0.0)
-    return max(0.0, (budget_rtt_s / 2 - dsp_latency_s) * C / group_index)
-
-
-def latency(length: float, group_index: float = SMF28_GROUP_INDEX, dsp_latency_s: float = 0.0,
-            budget_rtt_s: float = 1e-3, *, checked: bool = False) -> Latency:
-    """Latency of ``length`` m of fibre with ``group_index`` plus ``dsp_latency_s`` (Tx+Rx DSP and FEC, one way).
-
-    ``checked`` marks a budget the link must meet (it then enters the verdict); otherwise ``budget_rtt_s``
-    only sets the reported latency circle (default 1 ms round trip).
-    """
-    check_real("length", length, low=0.0)
-    check_real("group_index", group_index, low=1.0, high=2.0)
-    check_real("dsp_latency_s", dsp_latency_s, low=0.0)
-    check_positive("budget_rtt_s", budget_rtt_s)
-    prop = length * group_index / C
-    one = prop + dsp_latency_s
-    return Latency(length=float(length), group_index=float(group_index), propagation_s=prop,
-                   dsp_s=float(dsp_latency_s), one_way_s=one, round_trip_s=2 * one, budget_rtt_s=float(budget_rtt_s),
-                   max_reach=max_reach(budget_rtt_s, group_index, dsp_latency_s), checked=bool(checked))
 
 
 @dataclass(frozen=True)
@@ -783,17 +196,6 @@ class CoherentBudget:
         return float(self.transceiver.ber_at_osnr(self.gsnr_ref_db[i] - self.penalties.total_db))
 
 
-def _as_tuple(x, kind, name):
-    if isinstance(x, kind):
-        return (x,)
-    if isinstance(x, str | bytes) or not isinstance(x, Sequence):
-        raise TypeError(f"{name} must be a {kind.__name__} or a sequence of them; got {type(x).__name__}")
-    items = tuple(x)
-    for i, it in enumerate(items):
-        if not isinstance(it, kind):
-            raise TypeError(f"{name}[{i}] must be a {kind.__name__}; got {type(it).__name__}")
-    return items
-
 
 def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transceiver | None = None,
                     booster: Amplifier | None = None, penalties: Penalties | None = None,
@@ -808,10 +210,10 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     """
     if not isinstance(plan, ChannelPlan):
         raise TypeError(f"plan must be a ChannelPlan; got {type(plan).__name__}")
-    spans = _as_tuple(spans, Span, "spans")
+    spans = as_tuple_of(spans, Span, "spans")
     if not spans:
         raise ValueError("spans must hold at least one Span")
-    amps = _as_tuple(amplifier, Amplifier, "amplifier")
+    amps = as_tuple_of(amplifier, Amplifier, "amplifier")
     if len(amps) == 1:
         amps = amps * len(spans)
     if len(amps) != len(spans):
@@ -868,12 +270,11 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
         ase_booster = _lin(booster.nf_db) * H * f * OSNR_REFERENCE_BANDWIDTH * g_b
 
     # NLI: ψ once per fibre type, then a factor γ²·L_eff²·(power scale)² per span; spans add incoherently
-    keys, idx = _unique([_fiber_key(s) for s in spans])
-    fibers = [spans[int(np.argmax(idx == u))] for u in range(len(keys))]
-    psi = _psi_matrices(f, bw, fibers)  # (F, n, n)
+    fibers, idx = fiber_types(spans)
+    psi = psi_matrices(f, bw, fibers)  # (F, n, n)
     v = p[None, :] * (psi @ p**2)  # (F, n): NLI per unit γ²L_eff² of each fibre type at the launch powers
-    weights = np.bincount(idx, weights=np.array([_span_scale(s) for s in spans]) * scale_in[:-1] ** 2,
-                          minlength=len(keys))
+    weights = np.bincount(idx, weights=np.array([span_scale(s) for s in spans]) * scale_in[:-1] ** 2,
+                          minlength=len(fibers))
     nli_ref = weights @ v  # W in each channel's bandwidth, referred to the launch point
 
     ase_line_sig = ase_ref * bw / OSNR_REFERENCE_BANDWIDTH
@@ -989,136 +390,3 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     tmp = CoherentBudget(**result, center=None)  # type: ignore[arg-type]
     return replace(tmp, center=tmp.channel(c))
 
-
-# --------------------------------------------------------------------------------------------------------
-# Unamplified links: power budget
-# --------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LumpedLoss:
-    """``count`` identical lumped losses (connectors, splices, mux, couplers) of ``loss_db`` each, placed at
-    ``position`` (m from the transmitter) on the level diagram."""
-
-    name: str
-    loss_db: float
-    count: int = 1
-    position: float = 0.0
-
-    def __post_init__(self):
-        if not isinstance(self.name, str) or not self.name:
-            raise TypeError("name must be a non-empty string")
-        check_real(f"{self.name}.loss_db", self.loss_db, low=0.0, high=60.0)
-        _check_int(f"{self.name}.count", self.count, 0, 10000)
-        check_real(f"{self.name}.position", self.position, low=0.0)
-
-    @property
-    def total_db(self) -> float:
-        return self.loss_db * self.count
-
-
-@dataclass(frozen=True)
-class UnamplifiedLink:
-    """An unamplified link: Tx power and Rx sensitivity (dBm), fibre (m, dB/km) and lumped losses."""
-
-    tx_power_dbm: float
-    rx_sensitivity_dbm: float
-    fiber_length: float
-    alpha_db_per_km: float
-    losses: tuple[LumpedLoss, ...] = ()
-    penalties: Penalties = field(default_factory=Penalties)
-    rx_overload_dbm: float | None = None
-    group_index: float = SMF28_GROUP_INDEX
-    dsp_latency_s: float = 0.0
-    name: str = ""
-
-    def __post_init__(self):
-        check_real("tx_power_dbm", self.tx_power_dbm, low=-50.0, high=30.0)
-        check_real("rx_sensitivity_dbm", self.rx_sensitivity_dbm, low=-80.0, high=20.0)
-        check_real("fiber_length", self.fiber_length, low=0.0, high=1e6)
-        check_real("alpha_db_per_km", self.alpha_db_per_km, low=0.0, high=10.0)
-        object.__setattr__(self, "losses", _as_tuple(self.losses, LumpedLoss, "losses") if self.losses else ())
-        if not isinstance(self.penalties, Penalties):
-            raise TypeError(f"penalties must be a Penalties; got {type(self.penalties).__name__}")
-        _check_optional("rx_overload_dbm", self.rx_overload_dbm, low=-60.0, high=30.0)
-        if self.rx_overload_dbm is not None and self.rx_overload_dbm <= self.rx_sensitivity_dbm:
-            raise ValueError(f"rx_overload_dbm must be > rx_sensitivity_dbm ({self.rx_sensitivity_dbm:g}); "
-                             f"got {self.rx_overload_dbm}")
-        check_real("group_index", self.group_index, low=1.0, high=2.0)
-        check_real("dsp_latency_s", self.dsp_latency_s, low=0.0, high=1e-2)
-        for loss in self.losses:
-            if loss.position > self.fiber_length:
-                raise ValueError(f"{loss.name}.position must be <= fiber_length ({self.fiber_length:g} m); "
-                                 f"got {loss.position:g}")
-
-
-@dataclass(frozen=True)
-class PowerBudget:
-    """Result of `power_budget`: lines (dB; losses and penalties positive), received power and margin."""
-
-    link: UnamplifiedLink
-    lines: tuple[BudgetLine, ...]
-    fiber_loss_db: float
-    total_loss_db: float
-    received_power_dbm: float
-    margin_db: float
-    level: LevelDiagram
-    latency: Latency
-    checks: tuple[Check, ...]
-
-    @property
-    def name(self) -> str:
-        return self.link.name
-
-    @property
-    def verdict(self) -> str:
-        return "PASS" if all(c.passed for c in self.checks) else "FAIL"
-
-
-def power_budget(link: UnamplifiedLink, *, latency_budget_rtt_s: float | None = None) -> PowerBudget:
-    """Power budget of an unamplified link: received = Tx − fibre − lumped losses; margin = received −
-    penalties − sensitivity. Fails if the margin is negative or the received power exceeds the overload."""
-    if not isinstance(link, UnamplifiedLink):
-        raise TypeError(f"link must be an UnamplifiedLink; got {type(link).__name__}")
-    fiber_db = link.alpha_db_per_km * link.fiber_length / 1e3
-    lines = [BudgetLine("Tx power", link.tx_power_dbm, "dBm"),
-             BudgetLine("fibre", fiber_db, f"{link.fiber_length / 1e3:g} km at {link.alpha_db_per_km:g} dB/km")]
-    lines += [BudgetLine(loss.name, loss.total_db, f"{loss.count} × {loss.loss_db:g} dB") for loss in link.losses]
-    total = fiber_db + sum(loss.total_db for loss in link.losses)
-    rx = link.tx_power_dbm - total
-    lines += [BudgetLine(f"{n} penalty", v, "allocation") for n, v in link.penalties.lines()]
-    margin = rx - link.penalties.total_db - link.rx_sensitivity_dbm
-    lines += [BudgetLine("Rx sensitivity", link.rx_sensitivity_dbm, "dBm"), BudgetLine("margin", margin, "dB")]
-    checks = [Check("power margin", bool(margin >= 0),
-                    f"received {rx:.2f} dBm, penalties {link.penalties.total_db:.2f} dB, "
-                    f"sensitivity {link.rx_sensitivity_dbm:g} dBm → margin {margin:.2f} dB")]
-    if link.rx_overload_dbm is not None:
-        checks.append(Check("Rx overload", rx <= link.rx_overload_dbm,
-                            f"received {rx:.2f} dBm vs overload {link.rx_overload_dbm:g} dBm"))
-    lat = latency(link.fiber_length, link.group_index, link.dsp_latency_s,
-                  latency_budget_rtt_s if latency_budget_rtt_s is not None else 1e-3,
-                  checked=latency_budget_rtt_s is not None)
-    if lat.checked:
-        checks.append(Check("latency", lat.fits, f"round trip {lat.round_trip_s * 1e6:.1f} us vs budget "
-                                                 f"{lat.budget_rtt_s * 1e6:.1f} us"))
-    # level diagram: fibre attenuation with the lumped losses at their positions
-    events = sorted(link.losses, key=lambda x: x.position)
-    pos, lvl, labels = [0.0], [link.tx_power_dbm], ["Tx"]
-    cur, z = link.tx_power_dbm, 0.0
-    a = link.alpha_db_per_km / 1e3
-    for loss in events:
-        cur -= a * (loss.position - z)
-        z = loss.position
-        pos.append(z)
-        lvl.append(cur)
-        labels.append(f"before {loss.name}")
-        cur -= loss.total_db
-        pos.append(z)
-        lvl.append(cur)
-        labels.append(loss.name)
-    cur -= a * (link.fiber_length - z)
-    pos.append(link.fiber_length)
-    lvl.append(cur)
-    labels.append("Rx")
-    level = LevelDiagram(position=np.array(pos), channel_power_dbm=np.array(lvl), total_power_dbm=np.array(lvl),
-                         labels=tuple(labels), channel_index=0)
-    return PowerBudget(link=link, lines=tuple(lines), fiber_loss_db=fiber_db, total_loss_db=total,
-                       received_power_dbm=rx, margin_db=margin, level=level, latency=lat, checks=tuple(checks))

@@ -3,20 +3,18 @@ the analytic modulator-bandwidth penalty (an estimate; the full simulation is `l
 
 from __future__ import annotations
 
-import json
 import math
-import os
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from optolink.core.units import watt_to_dbm
 from optolink.core.validate import check_positive, check_real
+from photonics.manifest import load
 
-from .metrics import MODULATIONS
+from .modulations import MODULATIONS
 
-_LASER_POWER_KEYS = ("output_power_w", "power_w", "optical_power_w", "power_at_bias_w", "facet_power_w")
+LASER_POWER_FIGURE = "power_w"  # RateEquationLaser.figures(): one facet's power at the operating current
 
 
 def modulator_bandwidth_penalty_db(eo_bandwidth: float, baud_rate: float) -> float:
@@ -66,75 +64,28 @@ class TransmitterFigures:
         return (f"Tx bandwidth ({self.modulator}, {self.eo_bandwidth / 1e9:.1f} GHz)", self.bandwidth_penalty_db)
 
 
-def _manifest_entries(manifest) -> tuple[list[dict], str]:
-    source = "manifest"
-    if isinstance(manifest, str | os.PathLike):
-        source = os.fspath(manifest)
-        try:
-            with open(manifest, encoding="utf-8") as fh:
-                manifest = json.load(fh)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{source} is not valid JSON: {exc}") from None
-    if isinstance(manifest, Mapping):
-        for key in ("devices", "instances", "entries"):
-            if key in manifest:
-                manifest = manifest[key]
-                break
-    if isinstance(manifest, Mapping):
-        entries = [{"name": k, **v} if isinstance(v, Mapping) else v for k, v in manifest.items()]
-    elif isinstance(manifest, Sequence) and not isinstance(manifest, str):
-        entries = list(manifest)
-    else:
-        raise TypeError("manifest must be a JSON file, a list of device entries, or a mapping holding them")
-    bad = [i for i, e in enumerate(entries) if not isinstance(e, Mapping)]
-    if bad:
-        raise ValueError(f"manifest entry {bad[0]} is not an object")
-    return entries, source
-
-
-def _pick(entries, kind, name, source):
-    found = [e for e in entries if e.get("kind") == kind and (name is None or e.get("name") == name)]
-    if not found:
-        names = [e.get("name") for e in entries if e.get("kind") == kind]
-        what = f"named {name!r} " if name else ""
-        raise ValueError(f"{source}: no {kind!r} entry {what}(found {kind} entries: {names})")
-    if len(found) > 1:
-        raise ValueError(f"{source}: {len(found)} {kind!r} entries ({[e.get('name') for e in found]}); "
-                         f"choose one by name")
-    perf = found[0].get("performance")
-    if not isinstance(perf, Mapping):
-        raise ValueError(f"{source}: entry {found[0].get('name')!r} has no 'performance' object")
-    return found[0], perf
-
-
 def transmitter_from_manifest(manifest, baud_rate: float, *, laser: str | None = None,
                               modulator: str | None = None, modulation: str = "16QAM",
                               peak_drive_fraction: float = 0.5) -> TransmitterFigures:
-    """Transmitter figures from a chip manifest (dict, list or JSON path; DESIGN.md manifest contract).
+    """Transmitter figures from a chip manifest (a ``photonics.manifest.Manifest``, its mapping or its JSON
+    path; read through ``photonics.manifest``, which refuses another schema version).
 
-    Tx power = laser power − MZM ``insertion_loss_db`` − IQ modulation loss (`iq_modulation_loss_db`);
-    the implementation penalty comes from the MZM's ``eo_bandwidth_hz`` vs ``baud_rate``
-    (`modulator_bandwidth_penalty_db`). The laser's performance must hold one of
-    ``output_power_w``, ``power_w``, ``optical_power_w``, ``power_at_bias_w``, ``facet_power_w`` (W).
-    ``laser``/``modulator`` pick an entry by name when the manifest holds several.
+    Tx power = the laser's ``power_w`` figure − the MZM's ``insertion_loss_db`` − IQ modulation loss
+    (`iq_modulation_loss_db`); the implementation penalty comes from the MZM's ``eo_bandwidth_hz`` vs
+    ``baud_rate`` (`modulator_bandwidth_penalty_db`). ``laser``/``modulator`` name the devices; without a name
+    the manifest must hold exactly one of the kind (an unknown or ambiguous name lists the candidates).
     """
     check_positive("baud_rate", baud_rate)
-    entries, source = _manifest_entries(manifest)
-    las, lperf = _pick(entries, "laser", laser, source)
-    mzm, mperf = _pick(entries, "mzm", modulator, source)
-    key = next((k for k in _LASER_POWER_KEYS if k in lperf), None)
-    if key is None:
-        raise ValueError(f"{source}: laser {las.get('name')!r} performance has none of {list(_LASER_POWER_KEYS)}")
-    p_w = check_positive(f"{las.get('name')}.performance.{key}", lperf[key])
-    for k in ("insertion_loss_db", "eo_bandwidth_hz"):
-        if k not in mperf:
-            raise ValueError(f"{source}: mzm {mzm.get('name')!r} performance lacks {k!r}")
-    il = check_real(f"{mzm.get('name')}.performance.insertion_loss_db", mperf["insertion_loss_db"], low=0.0, high=40.0)
-    bw = check_positive(f"{mzm.get('name')}.performance.eo_bandwidth_hz", mperf["eo_bandwidth_hz"])
+    chip = load(manifest)
+    las = chip.pick("laser", laser)
+    mzm = chip.pick("mzm", modulator)
+    p_w = check_positive(f"{las.name}.performance.{LASER_POWER_FIGURE}", las.figure(LASER_POWER_FIGURE))
+    il = check_real(f"{mzm.name}.performance.insertion_loss_db", mzm.figure("insertion_loss_db"), low=0.0, high=40.0)
+    bw = check_positive(f"{mzm.name}.performance.eo_bandwidth_hz", mzm.figure("eo_bandwidth_hz"))
     mod_loss = iq_modulation_loss_db(modulation, peak_drive_fraction)
     laser_dbm = float(watt_to_dbm(p_w))
     return TransmitterFigures(
         laser_power_dbm=laser_dbm, mzm_insertion_loss_db=il, modulation_loss_db=mod_loss,
         tx_power_dbm=laser_dbm - il - mod_loss, eo_bandwidth=bw, baud_rate=float(baud_rate),
-        bandwidth_penalty_db=modulator_bandwidth_penalty_db(bw, baud_rate), laser=str(las.get("name")),
-        modulator=str(mzm.get("name")), source=source)
+        bandwidth_penalty_db=modulator_bandwidth_penalty_db(bw, baud_rate), laser=las.name,
+        modulator=mzm.name, source=chip.source)

@@ -18,9 +18,13 @@ weighted by 2·sinh(αh/2)/α (the integral of e^{−α(z − z_mid)} over the s
 
 PMD (two polarizations only, optional): ``n_pmd_sections`` sections of equal DGD with Haar-random
 rotations between them (coarse-step / waveplate model; Prola et al., IEEE Photon. Technol. Lett. 9, 842
-(1997)); the mean DGD of the whole fiber is ``pmd_ps_sqrt_km``·√L on average over realisations. A section
+(1997)); the mean DGD of the whole fiber is ``pmd_ps_per_sqrt_km``·√L on average over realisations. A section
 acts in the frequency domain at the linear step nearest its end (an approximation: within the Manakov model
 a frequency-independent rotation commutes with the nonlinearity, the DGD does not).
+
+The same `Fiber` is a span of the link budget (`links.budget.Span` is this class): ``extra_loss_db`` lumps
+connectors, splices and patch panels at the span end (after the fibre, so it changes neither the NLI nor the
+split-step; `propagate` applies it as a flat loss at the output), ``group_index`` sets the latency.
 """
 
 from __future__ import annotations
@@ -33,12 +37,13 @@ import numpy as np
 from numba import njit
 from scipy import fft as sfft
 
-from optolink.core.units import CARRIER_FREQUENCY
+from optolink.core.constants import C
+from optolink.core.units import CARRIER_FREQUENCY, DB_PER_NEPER
 from optolink.core.validate import as_rng, check_int, check_positive, check_real
 
 from .signals import check_field
 
-C = 299_792_458.0
+SMF28_GROUP_INDEX = 1.4682  # Corning SMF-28 Ultra product information PI1424: effective group index at 1550 nm
 PS_NM_KM = 1e-6  # (ps/nm/km) → s/m²
 PS_NM2_KM = 1e3  # (ps/nm²/km) → s/m³
 PS_SQRT_KM = 1e-12 / math.sqrt(1e3)  # ps/√km → s/√m
@@ -175,11 +180,13 @@ def random_rotation(rng: np.random.Generator) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Fiber:
-    """A fiber span (SI inside; engineering units where named).
+    """A fiber span (SI inside; engineering units where named), for the split-step simulation and the budget.
 
     length (m); alpha_db_per_km (power loss); dispersion_ps_nm_km (D) and dispersion_slope_ps_nm2_km (S) at
-    ``reference_frequency`` (Hz, the field's baseband zero); gamma_per_w_km (γ); pmd_ps_sqrt_km (PMD
-    coefficient, mean DGD = coefficient·√L) and n_pmd_sections. Defaults: standard SMF (ITU-T G.652.D).
+    ``reference_frequency`` (Hz, the field's baseband zero; ``reference_wavelength`` is c over it);
+    gamma_per_w_km (γ); pmd_ps_per_sqrt_km (PMD coefficient, mean DGD = coefficient·√L) and n_pmd_sections
+    (split-step only); ``extra_loss_db`` (lumped loss at the span end), ``group_index`` (latency; default
+    SMF-28 at 1550 nm, Corning PI1424) and a ``name``. Defaults: standard SMF (ITU-T G.652.D).
     """
 
     length: float
@@ -188,8 +195,11 @@ class Fiber:
     gamma_per_w_km: float = 1.3
     dispersion_slope_ps_nm2_km: float = 0.0
     reference_frequency: float = DEFAULT_REFERENCE_FREQUENCY
-    pmd_ps_sqrt_km: float = 0.0
+    pmd_ps_per_sqrt_km: float = 0.0
     n_pmd_sections: int = 100
+    extra_loss_db: float = 0.0
+    group_index: float = SMF28_GROUP_INDEX
+    name: str = ""
 
     def __post_init__(self):
         check_real("length", self.length, low=0.0, low_open=True, high=1e8)
@@ -198,28 +208,33 @@ class Fiber:
         check_real("gamma_per_w_km", self.gamma_per_w_km, low=0.0, high=1e4)
         check_real("dispersion_slope_ps_nm2_km", self.dispersion_slope_ps_nm2_km, low=-10.0, high=10.0)
         check_real("reference_frequency", self.reference_frequency, low=1e13, high=1e16)
-        check_real("pmd_ps_sqrt_km", self.pmd_ps_sqrt_km, low=0.0, high=100.0)
+        check_real("pmd_ps_per_sqrt_km", self.pmd_ps_per_sqrt_km, low=0.0, high=100.0)
         check_int("n_pmd_sections", self.n_pmd_sections, low=1, high=100_000)
+        check_real("extra_loss_db", self.extra_loss_db, low=0.0, high=50.0)
+        check_real("group_index", self.group_index, low=1.0, high=2.0)
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a string, got {type(self.name).__name__}")
 
     # --- derived SI figures ---------------------------------------------------------------------------
     @property
-    def wavelength(self) -> float:
+    def reference_wavelength(self) -> float:
+        """Vacuum wavelength (m) of ``reference_frequency``."""
         return C / self.reference_frequency
 
     @property
     def alpha(self) -> float:
         """Power attenuation coefficient (1/m)."""
-        return self.alpha_db_per_km * math.log(10) / 10 / 1e3
+        return self.alpha_db_per_km / 1e3 / DB_PER_NEPER
 
     @property
     def beta2(self) -> float:
         """GVD β₂ = −D·λ²/(2πc) (s²/m)."""
-        return -self.dispersion_ps_nm_km * PS_NM_KM * self.wavelength**2 / (2 * math.pi * C)
+        return -self.dispersion_ps_nm_km * PS_NM_KM * self.reference_wavelength**2 / (2 * math.pi * C)
 
     @property
     def beta3(self) -> float:
         """β₃ = (λ²/(2πc))²·(S + 2D/λ) (s³/m) (Agrawal, Nonlinear Fiber Optics, eq. 1.2.11 differentiated)."""
-        lam = self.wavelength
+        lam = self.reference_wavelength
         return (lam**2 / (2 * math.pi * C)) ** 2 * (self.dispersion_slope_ps_nm2_km * PS_NM2_KM
                                                     + 2 * self.dispersion_ps_nm_km * PS_NM_KM / lam)
 
@@ -229,8 +244,14 @@ class Fiber:
         return self.gamma_per_w_km / 1e3
 
     @property
-    def loss_db(self) -> float:
+    def fiber_loss_db(self) -> float:
+        """Distributed fibre loss, dB."""
         return self.alpha_db_per_km * self.length / 1e3
+
+    @property
+    def loss_db(self) -> float:
+        """Fibre plus lumped loss, dB."""
+        return self.fiber_loss_db + self.extra_loss_db
 
     @property
     def accumulated_dispersion_ps_nm(self) -> float:
@@ -239,7 +260,8 @@ class Fiber:
     @property
     def effective_length(self) -> float:
         """L_eff = (1 − e^{−αL})/α (m)."""
-        return self.length if self.alpha == 0 else -math.expm1(-self.alpha * self.length) / self.alpha
+        a = self.alpha
+        return self.length if a == 0 else -math.expm1(-a * self.length) / a
 
     def dispersion_length(self, t0: float) -> float:
         """L_D = T₀²/|β₂| (m) for a pulse of half-width ``t0`` (s)."""
@@ -256,7 +278,7 @@ class Fiber:
         """``n_pmd_sections`` (rotation, DGD in s) pairs; section DGD √(3π/8)·⟨DGD⟩/√n so that the
         Maxwellian mean of the total is the PMD coefficient·√L (Gisin et al., Pure Appl. Opt. 4, 511 (1995))."""
         gen = as_rng(rng)
-        mean_dgd = self.pmd_ps_sqrt_km * PS_SQRT_KM * math.sqrt(self.length)
+        mean_dgd = self.pmd_ps_per_sqrt_km * PS_SQRT_KM * math.sqrt(self.length)
         tau = math.sqrt(3 * math.pi / 8) * mean_dgd / math.sqrt(self.n_pmd_sections)
         return [(random_rotation(gen), tau) for _ in range(self.n_pmd_sections)]
 
@@ -282,8 +304,9 @@ class Fiber:
         keeps the peak nonlinear phase per step at ``max_nonlinear_phase`` (rad, default 0.01). With γ = 0
         (and no PMD) the fiber is one exact linear step. ``precision``: ``"double"`` (complex128) or
         ``"single"`` (complex64, ~2× faster, ~1e-6 relative accuracy per step). ``rng`` (Generator or seed)
-        draws the PMD sections (required when ``pmd_ps_sqrt_km`` > 0 and the field has two polarizations).
+        draws the PMD sections (required when ``pmd_ps_per_sqrt_km`` > 0 and the field has two polarizations).
         ``workers``: FFT threads (default all cores). The record is periodic (circular in time).
+        ``extra_loss_db`` is applied at the output as a flat (lumped) loss.
         """
         if precision not in ("double", "single"):
             raise ValueError(f"precision must be 'double' or 'single'; got {precision!r}")
@@ -298,7 +321,7 @@ class Fiber:
         phi_max = 0.01 if max_nonlinear_phase is None else check_real(
             "max_nonlinear_phase", max_nonlinear_phase, low=0.0, low_open=True, high=1.0)
         sections = []
-        if dual and self.pmd_ps_sqrt_km > 0:
+        if dual and self.pmd_ps_per_sqrt_km > 0:
             if rng is None:
                 raise ValueError("rng (Generator or seed) is required to draw the PMD sections")
             sections = self.pmd_sections(rng)
@@ -331,7 +354,7 @@ class Fiber:
 
         if g_eff == 0.0:
             linear(length, length)
-            return x
+            return self._lumped(x)
         nl = _nl_manakov if dual else _nl_scalar
         xn = x2 if dual else x2[0]
         alpha = self.alpha
@@ -353,7 +376,7 @@ class Fiber:
                     linear(h, (k + 1.5) * h, full)
                 else:
                     linear(h / 2, length, half)
-            return x
+            return self._lumped(x)
         # nonlinear-phase criterion: h = φ_max / (γ_eff·P_peak), the peak taken at the last nonlinear step
         p_peak = float(np.max(np.abs(x2) ** 2 if not dual else (np.abs(x2) ** 2).sum(axis=0)))
         h = min(length, phi_max / (g_eff * max(p_peak, 1e-30)))
@@ -365,12 +388,19 @@ class Fiber:
             z += h
             if z >= length * (1 - 1e-12):
                 linear(h / 2, length)
-                return x
+                return self._lumped(x)
             h_next = min(length - z, phi_max / (g_eff * max(p_peak * math.exp(-alpha * h / 2), 1e-30)))
             if length - z - h_next < 1e-6 * length:
                 h_next = length - z
             linear((h + h_next) / 2, z + h_next / 2)
             h = h_next
+
+
+    def _lumped(self, x: np.ndarray) -> np.ndarray:
+        """``x`` after the lumped ``extra_loss_db`` at the span end (in place; unchanged when it is 0)."""
+        if self.extra_loss_db > 0:
+            x *= 10 ** (-self.extra_loss_db / 20)
+        return x
 
 
 def split_step_reference(fiber: Fiber, field, sample_rate: float, n_steps: int) -> np.ndarray:
@@ -390,4 +420,4 @@ def split_step_reference(fiber: Fiber, field, sample_rate: float, n_steps: int) 
     return x
 
 
-__all__ = ["Fiber", "random_rotation", "split_step_reference"]
+__all__ = ["SMF28_GROUP_INDEX", "Fiber", "random_rotation", "split_step_reference"]

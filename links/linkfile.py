@@ -41,26 +41,20 @@ import pathlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from optolink.core.constants import C
 from optolink.core.files import read_mapping
 from optolink.core.validate import range_text
 
-from .budget import (
-    SMF28_GROUP_INDEX,
-    Amplifier,
-    BerCurve,
-    ChannelPlan,
-    CoherentBudget,
-    LumpedLoss,
-    Penalties,
-    PowerBudget,
-    Span,
-    Transceiver,
-    UnamplifiedLink,
-    coherent_budget,
-    power_budget,
-)
+from .amplifiers import Amplifier
+from .ber_curve import BerCurve
+from .budget import CoherentBudget, coherent_budget
+from .budget_lines import Penalties
+from .channel_plan import ChannelPlan
 from .chip import transmitter_from_manifest
+from .fiber import SMF28_GROUP_INDEX, Fiber
+from .power_budget import LumpedLoss, PowerBudget, UnamplifiedLink, power_budget
 from .standards import STANDARDS, get_standard
+from .transceiver import Transceiver
 
 __all__ = ["FIBERS", "PRESETS", "LinkDescription", "load_link", "parse_link", "preset", "link_from_standard",
            "evaluate"]
@@ -75,7 +69,7 @@ _SMF28_AEFF = 85e-12  # m², Corning SMF-28 Ultra PI1424 (mode-field diameter 10
 FIBERS: dict[str, dict] = {
     "SMF-28": {
         "alpha_db_per_km": 0.20, "dispersion_ps_nm_km": 17.0, "dispersion_slope_ps_nm2_km": 0.058,
-        "gamma_per_w_km": 2 * math.pi * _N2 / (1550e-9 * _SMF28_AEFF) * 1e3, "reference_wavelength": 1550e-9,
+        "gamma_per_w_km": 2 * math.pi * _N2 / (1550e-9 * _SMF28_AEFF) * 1e3, "reference_frequency": C / 1550e-9,
         "group_index": SMF28_GROUP_INDEX, "pmd_ps_per_sqrt_km": 0.04,
     },
 }
@@ -212,7 +206,7 @@ class LinkDescription:
     source: str
     raw: dict
     plan: ChannelPlan | None = None
-    spans: tuple[Span, ...] = ()
+    spans: tuple[Fiber, ...] = ()
     amplifiers: tuple[Amplifier, ...] = ()
     booster: Amplifier | None = None
     transceiver: Transceiver | None = None
@@ -254,7 +248,7 @@ def _fiber_params(fields: _Fields, fibers: dict, *, default: str | None = "SMF-2
             out[key] = v
     wl = fields.number("reference_wavelength_nm", low=1200.0, high=2000.0)
     if wl is not None:
-        out["reference_wavelength"] = wl * 1e-9
+        out["reference_frequency"] = C / (wl * 1e-9)
     for key in ("alpha_db_per_km", "dispersion_ps_nm_km", "gamma_per_w_km"):
         if key not in out:
             raise ValueError(f"{fields.name(key)} is missing (give it or a known 'fiber')")
@@ -353,7 +347,7 @@ def _parse_transceiver(top: _Fields, base_dir: pathlib.Path | None) -> tuple[Tra
     return _wrap("transceiver", Transceiver.from_standard, std, **over), extra
 
 
-def _parse_spans(top: _Fields, fibers: dict) -> tuple[Span, ...]:
+def _parse_spans(top: _Fields, fibers: dict) -> tuple[Fiber, ...]:
     raw = top.data.get("spans")
     if raw is None:
         raise ValueError("spans is missing (required): a list of {length_km, fiber, ...}")
@@ -367,7 +361,7 @@ def _parse_spans(top: _Fields, fibers: dict) -> tuple[Span, ...]:
         params = _fiber_params(f, fibers)
         extra = f.number("extra_loss_db", low=0.0, high=50.0, default=0.0)
         name = f.string("name", default="")
-        span = _wrap(f"spans[{i}]", Span, length=length, extra_loss_db=extra, name=name, **params)
+        span = _wrap(f"spans[{i}]", Fiber, length=length, extra_loss_db=extra, name=name, **params)
         spans.extend([span] * count)
     if len(spans) > 1000:
         raise ValueError(f"spans: at most 1000 spans; got {len(spans)}")

@@ -14,13 +14,7 @@ from scipy.special import erfc
 
 from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
 
-MODULATIONS = {"QPSK": 4, "16QAM": 16, "64QAM": 64, "PAM4": 4}
-
-
-def _check_modulation(modulation: str) -> str:
-    if modulation not in MODULATIONS:
-        raise ValueError(f"modulation must be one of {sorted(MODULATIONS)}; got {modulation!r}")
-    return modulation
+from .modulations import BITS_PER_SYMBOL, check_modulation, levels_per_dimension
 
 
 def _pam_gray_ber(m: int, snr):
@@ -44,17 +38,13 @@ def theoretical_ber(modulation: str, snr_db):
     QAM (``"QPSK"``, ``"16QAM"``, ``"64QAM"``): ``snr_db`` is Es/N0 in dB. ``"PAM4"``: the ratio of mean
     signal power to the (real) noise variance, in dB. Arrays broadcast.
     """
-    _check_modulation(modulation)
+    check_modulation(modulation)
     snr_db = np.asarray(snr_db, dtype=float)
     if np.any(np.isnan(snr_db)):
         raise ValueError("snr_db must not be NaN")
     snr = 10.0 ** (snr_db / 10.0)
-    m = MODULATIONS[modulation]
-    if modulation == "PAM4":
-        # a real signal: mean power / σ², the same per-dimension ratio as Es/N0 for each QAM tributary
-        ber = _pam_gray_ber(4, snr)
-    else:
-        ber = _pam_gray_ber(int(round(math.sqrt(m))), snr)
+    # PAM4, a real signal: mean power / σ², the same per-dimension ratio as Es/N0 for each QAM tributary
+    ber = _pam_gray_ber(levels_per_dimension(modulation), snr)
     return ber if ber.ndim else float(ber)
 
 
@@ -159,10 +149,10 @@ def gmi(received, tx_symbols, modulation: str, *, noise_variance: float | None =
     (Alvarado et al., J. Lightwave Technol. 36, 424 (2018), eq. 30). ``received`` is scaled by the LS gain
     onto ``tx_symbols`` first; ``noise_variance`` (E|n|²) defaults to the data-aided estimate.
     """
-    from .signals import BITS_PER_SYMBOL, decide_labels, labels_to_bits, llr
+    from .signals import decide_labels, labels_to_bits, llr
 
     y, s = _pair("received", received, "tx_symbols", tx_symbols)
-    _check_modulation(modulation)
+    check_modulation(modulation)
     y = y / fit_gain(y, s)
     var = float(np.mean(np.abs(y - s) ** 2)) if noise_variance is None else float(noise_variance)
     if not var > 0:
@@ -175,8 +165,6 @@ def gmi(received, tx_symbols, modulation: str, *, noise_variance: float | None =
 
 def ngmi(received, tx_symbols, modulation: str, *, noise_variance: float | None = None) -> float:
     """Normalised GMI: GMI / bits per symbol (0…1), the figure soft-decision FEC thresholds use."""
-    from .signals import BITS_PER_SYMBOL
-
     return gmi(received, tx_symbols, modulation, noise_variance=noise_variance) / BITS_PER_SYMBOL[modulation]
 
 

@@ -19,8 +19,8 @@ from scipy import fft as sfft
 
 from optolink.core.units import dbm_to_watt
 from optolink.core.validate import as_rng, check_positive, check_real
+from photonics.cw_laser import PhaseNoiseLaser
 from photonics.detectors import BalancedPhotodiode, TransimpedanceAmplifier
-from photonics.lasers import PhaseNoiseLaser
 
 from .dsp.timing import resample
 from .signals import check_field
@@ -71,7 +71,7 @@ class CoherentReceiver:
 
     def __post_init__(self):
         if not isinstance(self.lo, PhaseNoiseLaser):
-            raise TypeError(f"lo must be a photonics.lasers.PhaseNoiseLaser; got {type(self.lo).__name__}")
+            raise TypeError(f"lo must be a photonics.cw_laser.PhaseNoiseLaser; got {type(self.lo).__name__}")
         if not isinstance(self.photodiode, BalancedPhotodiode):
             raise TypeError(f"photodiode must be a BalancedPhotodiode; got {type(self.photodiode).__name__}")
         if self.tia is not None and not isinstance(self.tia, TransimpedanceAmplifier):

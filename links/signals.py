@@ -22,20 +22,14 @@ from scipy import fft as sfft
 
 from optolink.core.validate import as_rng, check_int, check_positive, check_real
 
-BITS_PER_SYMBOL = {"QPSK": 2, "16QAM": 4, "64QAM": 6, "PAM4": 2}
+from .modulations import BITS_PER_SYMBOL, check_modulation
+
 PRBS_TAPS = {7: 6, 15: 14, 23: 18, 31: 28}  # ITU-T O.150: x^n + x^tap + 1
 
 
 # --------------------------------------------------------------------------------------------------------
 # validation shared by the links modules
 # --------------------------------------------------------------------------------------------------------
-def check_modulation(modulation) -> str:
-    """``modulation`` if it is one of ``BITS_PER_SYMBOL``; ValueError naming the known ones otherwise."""
-    if modulation not in BITS_PER_SYMBOL:
-        raise ValueError(f"modulation must be one of {sorted(BITS_PER_SYMBOL)}; got {modulation!r}")
-    return modulation
-
-
 def check_field(name: str, value, *, dual_pol: bool | None = None) -> np.ndarray:
     """A finite complex optical field of shape (N,) or (2, N) (``dual_pol`` forces one of them).
 

@@ -1,7 +1,7 @@
 """End-to-end coherent link simulation: `simulate_link` for one configuration, `ber_vs_osnr` for a curve.
 
 Full chain: dual-polarization frame with pilots → `Transmitter` (DAC, driver, photonics DP-IQ modulator, Tx
-laser) → launch power → fiber spans (`Fiber`) each followed by an EDFA that restores the span loss →
+laser) → launch power → fiber spans (`Fiber`) each followed by an `Amplifier` that restores the span loss →
 random polarization rotation → received power → noise loading to the OSNR (12.5 GHz, both polarizations) →
 `CoherentReceiver` (LO, hybrid, balanced photodiodes, TIA, ADC) → blind DSP (`links.dsp.run_dsp`) →
 alignment → pilot-aided cycle-slip correction → BER/SER/EVM/SNR/GMI on the payload.
@@ -17,12 +17,13 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from optolink.core.units import dbm_to_watt
+from optolink.core.units import OSNR_REFERENCE_BANDWIDTH, dbm_to_watt
 from optolink.core.validate import as_rng, check_array, check_int, check_real
-from photonics.lasers import PhaseNoiseLaser
+from photonics.cw_laser import PhaseNoiseLaser
 
 from . import metrics
-from .amplifiers import Edfa, load_noise
+from .amplifiers import Amplifier, load_noise
+from .ber_curve import required_osnr_from_curve
 from .dsp.cd import compensate_cd
 from .dsp.chain import DspConfig, run_dsp
 from .dsp.cpr import pilot_slip_correction
@@ -160,7 +161,7 @@ class LinkResult:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["ber_per_polarization"] = list(self.ber_per_polarization)
-        d["osnr_reference_bandwidth_hz"] = metrics.OSNR_REFERENCE_BANDWIDTH
+        d["osnr_reference_bandwidth_hz"] = OSNR_REFERENCE_BANDWIDTH
         d["frequency_offset_estimate_hz"] = d.pop("frequency_offset_estimate")
         d["evm_rms"] = d.pop("evm")
         d["gmi_bits_per_symbol"] = d.pop("gmi")
@@ -179,7 +180,7 @@ def _propagate(cfg: LinkConfig, x: np.ndarray, fs: float, loaded: bool, gen) -> 
     x = x * math.sqrt(dbm_to_watt(cfg.launch_power_dbm) / float(np.sum(np.mean(np.abs(x) ** 2, axis=-1))))
     for span in cfg.spans:
         x = span.propagate(x, fs, max_nonlinear_phase=cfg.fiber_max_nonlinear_phase, rng=gen)
-        x = Edfa(gain_db=span.loss_db, nf_db=cfg.amplifier_nf_db, frequency=span.reference_frequency).amplify(
+        x = Amplifier(span.loss_db, cfg.amplifier_nf_db, frequency=span.reference_frequency).amplify(
             x, fs, rng=gen, noise=not loaded)
     return x
 
@@ -283,9 +284,11 @@ def _run_link(config, osnr_db, seed):
 
 
 @dataclass(frozen=True)
-class BerCurve:
-    """BER and GMI vs OSNR (12.5 GHz reference) with the theoretical (ideal-receiver AWGN) BER at the same
-    OSNR, and the OSNR at the pre-FEC threshold: simulated, theoretical and their difference (penalty)."""
+class OsnrSweep:
+    """A link simulated at each OSNR (12.5 GHz reference): BER and GMI with the theoretical (ideal-receiver
+    AWGN) BER at the same OSNR, and the OSNR at the pre-FEC threshold: simulated, theoretical and their
+    difference (penalty). ``required_osnr_db`` is NaN when the BER never reaches the threshold (see
+    `links.ber_curve.required_osnr_from_curve`)."""
 
     standard: str
     osnr_db: np.ndarray
@@ -308,7 +311,7 @@ class BerCurve:
 
     def to_dict(self) -> dict:
         return {
-            "standard": self.standard, "osnr_reference_bandwidth_hz": metrics.OSNR_REFERENCE_BANDWIDTH,
+            "standard": self.standard, "osnr_reference_bandwidth_hz": OSNR_REFERENCE_BANDWIDTH,
             "osnr_db": self.osnr_db.tolist(), "ber": self.ber.tolist(), "gmi_bits_per_symbol": self.gmi.tolist(),
             "ngmi": self.ngmi.tolist(), "snr_db": self.snr_db.tolist(),
             "theoretical_ber": self.theoretical_ber.tolist(), "cycle_slips": self.cycle_slips.tolist(),
@@ -319,23 +322,8 @@ class BerCurve:
         }
 
 
-def required_osnr(osnr_db, ber, threshold: float) -> float:
-    """OSNR (dB) where the BER curve crosses ``threshold`` (log-BER interpolated between the bracketing
-    points; NaN if the curve never crosses it)."""
-    o = np.asarray(osnr_db, dtype=float)
-    b = np.asarray(ber, dtype=float)
-    order = np.argsort(o)
-    o, b = o[order], np.maximum(b[order], 1e-12)
-    lt = math.log10(threshold)
-    lb = np.log10(b)
-    for i in range(len(o) - 1):
-        if (lb[i] - lt) * (lb[i + 1] - lt) <= 0 and lb[i] != lb[i + 1]:
-            return float(o[i] + (lt - lb[i]) * (o[i + 1] - o[i]) / (lb[i + 1] - lb[i]))
-    return math.nan
-
-
 def ber_vs_osnr(standard: str | Standard = "400ZR", osnr_db=(18, 20, 22, 24, 26, 28), *,
-                config: LinkConfig | None = None, seed: int = 0) -> BerCurve:
+                config: LinkConfig | None = None, seed: int = 0) -> OsnrSweep:
     """BER, GMI and NGMI of ``standard`` at each OSNR in ``osnr_db`` (dB, 12.5 GHz); point i uses seed + i.
     ``config`` (default `LinkConfig`) supplies everything else; its standard is replaced by ``standard``."""
     std = standard if isinstance(standard, Standard) else get_standard(standard)
@@ -348,15 +336,17 @@ def ber_vs_osnr(standard: str | Standard = "400ZR", osnr_db=(18, 20, 22, 24, 26,
     th_ber = np.asarray(metrics.theoretical_ber(cfg.symbol_format, snr_th), dtype=float)
     ber = np.array([r.ber for r in results])
     req_snr = metrics.required_snr_db(cfg.symbol_format, std.pre_fec_ber_threshold)
-    return BerCurve(
+    req = (required_osnr_from_curve((osnr, np.minimum(ber, 0.5)), std.pre_fec_ber_threshold) if osnr.size > 1
+           else math.nan)
+    return OsnrSweep(
         standard=std.name, osnr_db=osnr, ber=ber, gmi=np.array([r.gmi for r in results]),
         ngmi=np.array([r.ngmi for r in results]), snr_db=np.array([r.snr_db for r in results]),
         theoretical_ber=th_ber, cycle_slips=np.array([r.cycle_slips for r in results]),
         passes=np.array([r.passes for r in results]), pre_fec_ber_threshold=std.pre_fec_ber_threshold,
-        required_osnr_db=required_osnr(osnr, ber, std.pre_fec_ber_threshold),
+        required_osnr_db=req,
         theoretical_required_osnr_db=float(metrics.osnr_from_snr(req_snr, std.baud_rate)),
         results=results, config=cfg)
 
 
-__all__ = ["BerCurve", "Constellation", "LinkConfig", "LinkResult", "ber_vs_osnr", "required_osnr",
-           "simulate_constellation", "simulate_link"]
+__all__ = ["Constellation", "LinkConfig", "LinkResult", "OsnrSweep", "ber_vs_osnr", "simulate_constellation",
+           "simulate_link"]

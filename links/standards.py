@@ -38,17 +38,9 @@ class Standard:
     sources: dict = field(default_factory=dict, compare=False)
 
     @property
-    def bits_per_symbol(self) -> int:
-        return {"QPSK": 2, "16QAM": 4, "64QAM": 6, "PAM4": 2}[self.modulation]
-
-    @property
     def required_snr_db(self) -> float:
         """The required OSNR as an SNR in the signal bandwidth: OSNR − 10·log10(baud/12.5 GHz)."""
         return self.required_osnr_db - 10 * math.log10(self.baud_rate / OSNR_REFERENCE_BANDWIDTH)
-
-    @property
-    def fec_overhead(self) -> float:
-        return self.line_rate / self.net_rate - 1.0
 
 
 STANDARDS: dict[str, Standard] = {

@@ -17,7 +17,7 @@ from scipy import fft as sfft
 
 from optolink.core.units import dbm_to_watt
 from optolink.core.validate import as_rng, check_positive, check_real
-from photonics.lasers import PhaseNoiseLaser
+from photonics.cw_laser import PhaseNoiseLaser
 from photonics.modulators import DualPolIQModulator, IQModulator, MachZehnderModulator
 
 from .signals import check_field, samples_per_record, shape
@@ -108,7 +108,7 @@ class Transmitter:
         if not isinstance(self.modulator, DualPolIQModulator):
             raise TypeError(f"modulator must be a DualPolIQModulator; got {type(self.modulator).__name__}")
         if not isinstance(self.laser, PhaseNoiseLaser):
-            raise TypeError(f"laser must be a photonics.lasers.PhaseNoiseLaser; got {type(self.laser).__name__}")
+            raise TypeError(f"laser must be a photonics.cw_laser.PhaseNoiseLaser; got {type(self.laser).__name__}")
         if not isinstance(self.dac, Dac):
             raise TypeError(f"dac must be a Dac; got {type(self.dac).__name__}")
         check_real("drive_swing_vpi", self.drive_swing_vpi, low=0.0, low_open=True, high=4.0)

@@ -37,6 +37,7 @@ from photonics.modulators import IQModulator, MachZehnderModulator
 from photonics.phase_shifters import DepletionPhaseShifter
 from photonics.waveguides import RibWaveguide
 
+from .modulations import COHERENT_MODULATIONS, levels_per_dimension
 from .standards import get_standard
 from .sweep import Distribution
 
@@ -139,9 +140,9 @@ def bandwidth_penalty_db(mzm: MachZehnderModulator, baud_rate: float, n: int = 2
 def iq_transmission(mzm: MachZehnderModulator, driver_peak_v: float, modulation: str) -> float:
     """Mean power transmission of an IQ modulator made of two ``mzm`` (null-biased) over the equiprobable
     constellation drives of ``modulation`` with outer level ``driver_peak_v`` (includes insertion loss)."""
-    m = {"QPSK": 2, "16QAM": 4, "64QAM": 8}.get(modulation)
-    if m is None:
+    if modulation not in COHERENT_MODULATIONS:
         raise ValueError(f"modulation must be 'QPSK', '16QAM' or '64QAM'; got {modulation!r}")
+    m = levels_per_dimension(modulation)
     lo, hi = mzm.drive_range
     if driver_peak_v > min(-lo, hi):
         raise ValueError(f"driver_peak_v = {driver_peak_v} V exceeds the MZM's drive range "

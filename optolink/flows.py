@@ -26,6 +26,7 @@ def _params(obj) -> dict:
 def default_devices() -> dict:
     """The default devices of the demo, by name."""
     from photonics.detectors import PinPhotodiode
+    from photonics.electrodes import LumpedElectrode
     from photonics.modulators import MachZehnderModulator
     from photonics.phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
     from photonics.rings import RingModulator
@@ -34,25 +35,12 @@ def default_devices() -> dict:
         "phase_shifter": DepletionPhaseShifter(),
         "heater": ThermoOpticPhaseShifter(),
         "mzm_tw_3mm": MachZehnderModulator(),
-        "mzm_lumped_0p5mm": MachZehnderModulator(length=0.5e-3, lumped=True, termination_impedance=None),
+        "mzm_lumped_0p5mm": MachZehnderModulator(length=0.5e-3, electrode=LumpedElectrode(),
+                                                 termination_impedance=None),
         "ring_7p5um": RingModulator(),
         "ring_add_drop_7p5um": RingModulator(drop_gap=300e-9),
         "photodiode": PinPhotodiode(),
     }
-
-
-def _figures_of(name: str, device) -> dict:
-    from photonics.detectors import PinPhotodiode
-    from photonics.phase_shifters import ThermoOpticPhaseShifter
-
-    if isinstance(device, ThermoOpticPhaseShifter):
-        return {"p_pi_w": device.p_pi, "dneff_dt_per_k": device.dneff_dt,
-                "thermal_conductance_w_per_m_k": device.thermal_conductance_per_length}
-    if isinstance(device, PinPhotodiode):
-        return {"responsivity_a_per_w": device.responsivity, "bandwidth_hz": device.bandwidth,
-                "capacitance_f": device.capacitance, "dark_current_a": device.dark_current,
-                "nep_w_per_sqrt_hz": device.nep()}
-    return device.figures()
 
 
 def device_figures() -> dict:
@@ -60,7 +48,7 @@ def device_figures() -> dict:
     out = {}
     for name, dev in default_devices().items():
         out[name] = {"kind": type(dev).__name__, "parameters": _params(dev),
-                     "performance": _figures_of(name, dev)}
+                     "performance": dev.figures()}
     return out
 
 
@@ -70,7 +58,7 @@ _UNITS = (  # key suffix → (display unit, scale); the longest matching suffix 
     ("_f", "fF", 1e15), ("_ohm_m", "Ω·cm", 100.0), ("_ohm", "Ω", 1.0), ("_w_per_sqrt_hz", "pW/√Hz", 1e12),
     ("_w", "mW", 1e3), ("_a_per_w", "A/W", 1.0), ("_a", "mA", 1e3), ("_v", "V", 1.0), ("_per_k", "1/K", 1.0),
     ("_w_per_m_k", "W/(m·K)", 1.0), ("_m_per_v", "pm/V", 1e12), ("_m_per_w", "nm/mW", 1e9 / 1e3),
-    ("_s", "ps", 1e12),
+    ("_s", "ps", 1e12), ("_m2", "µm²", 1e12),
 )
 
 

@@ -30,26 +30,17 @@ TRIMMED_SPLITTER_DB = 0.05
 
 
 # --- devices from the manifest ---------------------------------------------------------------------------
-def _laser_from_manifest(manifest: dict):
-    """The chip's most powerful laser: its manifest entry, the rate-equation model and its bias current."""
-    from layouts.manifest import best_device
-    from photonics.lasers import LaserParams, RateEquationLaser
-
-    entry = best_device(manifest, "laser", "power_w")
-    current = float(entry["performance"]["operating_current_a"])
-    return entry, RateEquationLaser(LaserParams(**_laser_params(entry))), current
+def _laser_from_manifest(manifest):
+    """The chip's most powerful laser: its manifest device and the rate-equation model of its die at the site's
+    operating current (``photonics.devices.LaserFootprint.model``)."""
+    device = manifest.best("laser", "power_w")
+    return device, device.objects()["footprint"].model()
 
 
-def _mzm_candidates(manifest: dict):
-    from layouts.annotation import rebuild
-
-    out = []
-    for entry in manifest["devices"]:
-        if entry["kind"] == "mzm":
-            objs = rebuild("mzm", entry["parameters"])
-            out.append((entry, next(iter(objs.values()))))
+def _mzm_candidates(manifest):
+    out = [(device, device.objects()["modulator"]) for device in manifest.of_kind("mzm")]
     if not out:
-        raise ValueError("the chip manifest holds no MZM")
+        raise ValueError(f"the chip manifest holds no MZM (its kinds: {manifest.kinds})")
     return out
 
 
@@ -60,7 +51,7 @@ def _design(mzm, laser_power_dbm: float, driver_peak_v: float):
                              driver_peak_v=min(driver_peak_v, 0.95 * min(-mzm.drive_range[0], mzm.drive_range[1])))
 
 
-def choose_mzm(manifest: dict, standard: str, laser_power_dbm: float, driver_peak_v: float = 2.5):
+def choose_mzm(manifest, standard: str, laser_power_dbm: float, driver_peak_v: float = 2.5):
     """The chip's MZM that gives the best nominal link result for ``standard`` on its DCI preset: passing
     first, then the largest of (OSNR margin, Tx-power margin)'s minimum."""
     from links.linkfile import preset
@@ -83,7 +74,8 @@ def ber_point(osnr_db: float, *, standard: str, design: dict, laser: dict, n_sym
     from links.standards import get_standard
     from links.transmitter import Transmitter
     from links.yields import TransmitterDesign
-    from photonics.lasers import LaserParams, PhaseNoiseLaser, RateEquationLaser
+    from photonics.cw_laser import PhaseNoiseLaser
+    from photonics.lasers import LaserParams, RateEquationLaser
     from photonics.modulators import DualPolIQModulator, IQModulator
 
     std = get_standard(standard)
@@ -98,10 +90,11 @@ def ber_point(osnr_db: float, *, standard: str, design: dict, laser: dict, n_sym
     return {"ber": r.ber, "ngmi": r.ngmi, "snr_db": r.snr_db, "cycle_slips": float(r.cycle_slips)}
 
 
-def _run_curve(store, standard, design, laser_entry, laser_current, n_symbols):
+def _run_curve(store, standard, design, laser, n_symbols):
     from links.sweep import SweepSpec, run_sweep
+    from photonics.devices import to_settings
 
-    laser = {"params": _laser_params(laser_entry), "current": laser_current}
+    laser = {"params": to_settings(laser.params), "current": laser.operating_current}
     spec = SweepSpec(function="optolink.flows_chain:ber_point", grid={"osnr_db": OSNR_GRIDS[standard].tolist()},
                      seed=11, fixed={"standard": standard, "design": design.to_dict(), "laser": laser,
                                      "n_symbols": n_symbols},
@@ -111,24 +104,17 @@ def _run_curve(store, standard, design, laser_entry, laser_current, n_symbols):
     return spec.name, data
 
 
-def _laser_params(entry: dict) -> dict:
-    p = entry["parameters"]
-    for v in p.values():  # {"footprint": {"laser": {...}}}
-        if isinstance(v, dict) and "laser" in v:
-            return dict(v["laser"])
-    raise ValueError(f"laser {entry['name']!r}: no rate-equation parameters in the manifest")
-
-
 # --- the chain --------------------------------------------------------------------------------------------
 def run_chain(out_dir: pathlib.Path, *, n_symbols: int = 2**14, n_dies: int = 200) -> dict:
     """Run the chain into ``out_dir`` (expects the chip in out_dir/chip, builds it otherwise)."""
-    from layouts.manifest import read_manifest, write_chip
+    from layouts.manifest import write_chip
     from links import linkfile
-    from links.budget import required_osnr_from_curve
+    from links.ber_curve import required_osnr_from_curve
     from links.report import write_report
     from links.standards import get_standard
     from links.store import Store
     from links.yields import bandwidth_penalty_db, run_yield
+    from photonics.manifest import read_manifest
 
     from .flows_yield import write_yield_results
 
@@ -140,16 +126,17 @@ def run_chain(out_dir: pathlib.Path, *, n_symbols: int = 2**14, n_dies: int = 20
     manifest = read_manifest(manifest_path)
     store_path = out / "results.h5"
     store = Store(store_path)
-    laser_entry, laser, current = _laser_from_manifest(manifest)
+    laser_device, laser = _laser_from_manifest(manifest)
+    current = laser.operating_current
     laser_dbm = 10 * math.log10(float(laser.steady_state(current).power) / 1e-3)
     summary: dict = {"manifest": str(manifest_path), "store": str(store_path),
-                     "laser": {"name": laser_entry["name"], "power_dbm": laser_dbm, "current_a": current,
+                     "laser": {"name": laser_device.name, "power_dbm": laser_dbm, "current_a": current,
                                "linewidth_hz": float(laser.linewidth(current))},
                      "standards": {}, "budgets": {}, "yield": {}}
     curves, designs = {}, {}
     for standard in ("400ZR", "800ZR"):
         entry, design, nominal = choose_mzm(manifest, standard, laser_dbm)
-        run_name, data = _run_curve(store, standard, design, laser_entry, current, n_symbols)
+        run_name, data = _run_curve(store, standard, design, laser, n_symbols)
         std = get_standard(standard)
         ber = data.results["ber"]
         req = required_osnr_from_curve({"osnr_db": data.params["osnr_db"], "ber": ber}, std.pre_fec_ber_threshold)
@@ -157,10 +144,10 @@ def run_chain(out_dir: pathlib.Path, *, n_symbols: int = 2**14, n_dies: int = 20
                             "ngmi": data.results["ngmi"].tolist(), "run": run_name}
         designs[standard] = design
         summary["standards"][standard] = {
-            "mzm": entry["name"], "mzm_length_m": design.mzm.length, "vpi_v": nominal["vpi_v"],
+            "mzm": entry.name, "mzm_length_m": design.mzm.length, "vpi_v": nominal["vpi_v"],
             "eo_bandwidth_hz": nominal["eo_bandwidth_hz"], "tx_power_dbm": nominal["tx_power_dbm"],
             "required_osnr_db": req, "required_osnr_reference": "12.5 GHz", "ber_run": run_name}
-        print(f"  {standard}: best MZM {entry['name']} ({design.mzm.length * 1e3:.1f} mm, Vπ {nominal['vpi_v']:.1f} V, "
+        print(f"  {standard}: best MZM {entry.name} ({design.mzm.length * 1e3:.1f} mm, Vπ {nominal['vpi_v']:.1f} V, "
               f"{nominal['eo_bandwidth_hz'] / 1e9:.0f} GHz), Tx {nominal['tx_power_dbm']:.1f} dBm, "
               f"required OSNR {req:.2f} dB/12.5 GHz (simulated)")
     # budgets: DCI links per standard, and a metro link with the 400G transceiver under OpenZR+ (oFEC)

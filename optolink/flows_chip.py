@@ -27,13 +27,12 @@ def run(args) -> int:
 
 
 def _print(result) -> None:
-    m = result.manifest
-    kinds: dict[str, int] = {}
-    for d in m["devices"]:
-        kinds[d["kind"]] = kinds.get(d["kind"], 0) + 1
-    w, h = m["chip"]["die_um"]
-    print(f"chip {m['chip']['name']!r}: {len(m['devices'])} devices "
-          f"({', '.join(f'{n} {k}' for k, n in kinds.items())}) on a {w / 1e3:.1f} × {h / 1e3:.1f} mm die")
+    from photonics.manifest import parse
+
+    m = parse(result.manifest)
+    w, h = m.chip["die_um"]
+    print(f"chip {m.chip['name']!r}: {len(m.devices)} devices "
+          f"({', '.join(f'{n} {k}' for k, n in m.kinds.items())}) on a {w / 1e3:.1f} × {h / 1e3:.1f} mm die")
     s = result.report.summary()
     print(f"layout checks: {s['violations']} violation(s) in {s['rules_checked']} rules"
           + ("" if not s["failed"] else f": {s['failed']}"))
@@ -46,27 +45,28 @@ def _print(result) -> None:
 def demo_section(out_dir: pathlib.Path) -> dict:
     """Build the default chip into ``out_dir/chip`` and return its headline figures (the manifest path
     feeds the link budget downstream)."""
-    from layouts.manifest import best_device, write_chip
+    from layouts.manifest import write_chip
+    from photonics.manifest import read_manifest
 
     result = write_chip(pathlib.Path(out_dir) / "chip")
     _print(result)
-    m = result.manifest
-    mzm = best_device(m, "mzm", "eo_bandwidth_hz")
-    laser = best_device(m, "laser", "power_w")
-    ring = best_device(m, "ring", "extinction_ratio_db")
+    m = read_manifest(result.paths["manifest"])
+    mzm = m.best("mzm", "eo_bandwidth_hz")
+    laser = m.best("laser", "power_w")
+    ring = m.best("ring", "extinction_ratio_db")
     return {
         "manifest": str(result.paths["manifest"]),
         "gds": str(result.paths["gds"]),
-        "devices": len(m["devices"]),
+        "devices": len(m.devices),
         "check_violations": result.report.violations,
-        "die_mm": [m["chip"]["die_um"][0] / 1e3, m["chip"]["die_um"][1] / 1e3],
-        "best_mzm": {"name": mzm["name"], "vpi_v": mzm["performance"]["vpi_v"],
-                     "eo_bandwidth_hz": mzm["performance"]["eo_bandwidth_hz"],
-                     "insertion_loss_db": mzm["performance"]["insertion_loss_db"]},
-        "best_laser": {"name": laser["name"], "power_w": laser["performance"]["power_w"],
-                       "linewidth_hz": laser["performance"]["linewidth_hz"],
-                       "rin_1ghz_db_per_hz": laser["performance"]["rin_1ghz_db_per_hz"]},
-        "best_ring": {"name": ring["name"], "extinction_ratio_db": ring["performance"]["extinction_ratio_db"],
-                      "q_loaded": ring["performance"]["q_loaded"]},
+        "die_mm": [m.chip["die_um"][0] / 1e3, m.chip["die_um"][1] / 1e3],
+        "best_mzm": {"name": mzm.name, "vpi_v": mzm.performance["vpi_v"],
+                     "eo_bandwidth_hz": mzm.performance["eo_bandwidth_hz"],
+                     "insertion_loss_db": mzm.performance["insertion_loss_db"]},
+        "best_laser": {"name": laser.name, "power_w": laser.performance["power_w"],
+                       "linewidth_hz": laser.performance["linewidth_hz"],
+                       "rin_1ghz_db_per_hz": laser.performance["rin_1ghz_db_per_hz"]},
+        "best_ring": {"name": ring.name, "extinction_ratio_db": ring.performance["extinction_ratio_db"],
+                      "q_loaded": ring.performance["q_loaded"]},
         "build_s": result.timings["total_s"],
     }

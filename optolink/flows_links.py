@@ -44,7 +44,7 @@ def parse_osnr(text: str) -> list[float]:
 
 
 def format_curve_table(curve) -> str:
-    """Plain-text table of a `BerCurve`: OSNR, BER, theory, GMI, NGMI, slips, pass/fail."""
+    """Plain-text table of an `OsnrSweep`: OSNR, BER, theory, GMI, NGMI, slips, pass/fail."""
     rows = [("OSNR (dB/0.1nm)", "BER", "theory BER", "GMI (b/sym)", "NGMI", "slips",
              f"pre-FEC {curve.pre_fec_ber_threshold:g}")]
     for i, o in enumerate(curve.osnr_db):

@@ -9,7 +9,7 @@ import types
 
 import numpy as np
 
-from links.budget import ChannelPlan
+from links.channel_plan import ChannelPlan
 from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
 
 

@@ -27,7 +27,7 @@ from scipy.optimize import brentq
 
 from optolink.core.constants import EPS0, K_B, T_ROOM, Q, photon_energy
 from optolink.core.units import CARRIER_WAVELENGTH
-from optolink.core.validate import check_array, check_positive, check_real
+from optolink.core.validate import as_rng, check_array, check_positive, check_real
 
 __all__ = ["PinPhotodiode", "TransimpedanceAmplifier", "BalancedPhotodiode"]
 
@@ -50,15 +50,6 @@ def _transit_response(x: np.ndarray, model: str) -> np.ndarray:
 def _transit_x3db(model: str) -> float:
     """x = ωτ at which |H_t|² = 1/2 (3.4767 uniform, 2.7831 edge)."""
     return brentq(lambda x: abs(complex(_transit_response(x, model))) ** 2 - 0.5, 1.0, 5.0, xtol=1e-14)
-
-
-def _as_rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise ValueError("rng must be a numpy Generator or an integer seed when noise=True; got "
-                     f"{type(rng).__name__}")
 
 
 def _check_field(name: str, value) -> np.ndarray:
@@ -119,6 +110,12 @@ class TransimpedanceAmplifier:
         """One-sided input-referred noise current PSD (A²/Hz)."""
         return self.input_noise_density**2
 
+    def figures(self) -> dict:
+        """Headline figures (SI, units in the keys); ``output_swing_v`` is NaN without clipping."""
+        return {"transimpedance_ohm": self.transimpedance, "bandwidth_hz": self.bandwidth,
+                "input_noise_density_a_per_sqrt_hz": self.input_noise_density,
+                "output_swing_v": math.nan if self.output_swing is None else self.output_swing}
+
     def amplify(self, current, sample_rate: float, rng=None, noise: bool = True) -> np.ndarray:
         """Output voltage (V) for an input current record (A, time on the last axis).
 
@@ -130,7 +127,7 @@ class TransimpedanceAmplifier:
         if i.ndim < 1 or i.shape[-1] < 1:
             raise ValueError(f"current must be an array with at least one sample; got shape {i.shape}")
         if noise and self.input_noise_density > 0:
-            i = i + math.sqrt(self.input_noise_psd() * fs / 2.0) * _as_rng(rng).standard_normal(i.shape)
+            i = i + math.sqrt(self.input_noise_psd() * fs / 2.0) * as_rng(rng).standard_normal(i.shape)
         v = _filter(i, self.frequency_response(sfft.rfftfreq(i.shape[-1], 1.0 / fs)))
         if self.output_swing is not None:
             v = np.clip(v, -self.output_swing / 2.0, self.output_swing / 2.0)
@@ -254,6 +251,19 @@ class PinPhotodiode:
         """Noise-equivalent power (W/√Hz) in the dark: √(2 q I_d + S_circuit) / R (SNR = 1 in 1 Hz)."""
         return math.sqrt(2.0 * Q * self.dark_current + self._circuit_noise_psd(tia)) / self.responsivity
 
+    def figures(self) -> dict:
+        """Headline figures (SI, units in the keys), the NEP with the load's Johnson noise (no TIA)."""
+        return {
+            "responsivity_a_per_w": self.responsivity,
+            "bandwidth_hz": self.bandwidth,
+            "transit_time_bandwidth_hz": self.transit_time_bandwidth,
+            "rc_bandwidth_hz": self.rc_bandwidth,
+            "capacitance_f": self.capacitance,
+            "dark_current_a": self.dark_current,
+            "nep_w_per_sqrt_hz": self.nep(),
+            "area_m2": self.area,
+        }
+
     # --- time domain ----------------------------------------------------------------------------------
     def _current_trace(self, power, fs, rng, noise, scale=1.0):
         """Filtered photocurrent (A) for a power record (W), with shot noise added before H(f).
@@ -282,7 +292,7 @@ class PinPhotodiode:
         """
         arr = _check_field("field", field)
         fs = check_positive("sample_rate (Hz)", sample_rate)
-        gen = _as_rng(rng) if noise else None
+        gen = as_rng(rng) if noise else None
         i = self._current_trace(_power(arr), fs, gen, noise)
         if tia is not None:
             return tia.amplify(i, fs, gen, noise=noise)
@@ -335,6 +345,13 @@ class BalancedPhotodiode:
         diff = abs(a - b)
         return math.inf if diff == 0.0 else 20.0 * math.log10(abs(a + b) / diff)
 
+    def figures(self) -> dict:
+        """Headline figures (SI, units in the keys): both responsivities, the pair's bandwidth (the slower
+        diode's) and the DC common-mode rejection (inf when ideal)."""
+        return {"responsivity_a_a_per_w": self.responsivity_a, "responsivity_b_a_per_w": self.responsivity_b,
+                "bandwidth_hz": min(self.diode_a.bandwidth, self.diode_b.bandwidth),
+                "common_mode_rejection_ratio_db": self.common_mode_rejection_ratio_db(0.0)}
+
     def shot_noise_psd(self, power_a, power_b):
         """One-sided shot-noise PSD of the difference current, 2q(I_a + I_b) (A²/Hz)."""
         pa = check_array("power_a (W)", power_a, low=0.0)
@@ -356,7 +373,7 @@ class BalancedPhotodiode:
             raise ValueError(f"field_a and field_b must have the same number of samples; got "
                              f"{a.shape[-1]} and {b.shape[-1]}")
         fs = check_positive("sample_rate (Hz)", sample_rate)
-        gen = _as_rng(rng) if noise else None
+        gen = as_rng(rng) if noise else None
         da, db = self.diode_a, self.diode_b
         i = (da._current_trace(_power(a), fs, gen, noise, 1.0 + self.responsivity_mismatch / 2.0)
              - db._current_trace(_power(b), fs, gen, noise, 1.0 - self.responsivity_mismatch / 2.0))

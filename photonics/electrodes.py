@@ -26,7 +26,7 @@ import numpy as np
 from scipy.special import ellipk
 
 from optolink.core.constants import EPS0, MU0, C
-from optolink.core.validate import check_array, check_real
+from optolink.core.validate import check_real
 
 from .materials import EPS_SI, EPS_SIO2
 
@@ -161,6 +161,41 @@ class CoplanarElectrode:
         return g + 1j * w * self.capacitance
 
 
+@dataclass(frozen=True)
+class LumpedElectrode:
+    """A lumped drive: the source reaches both ends of the junction at once through short pads (all SI).
+
+    pad_capacitance: capacitance of the bond pads, in parallel with the junction at the drive node (F).
+    The modulator's response is then RC-limited (``lumped_response``), with no transmission line.
+    """
+
+    pad_capacitance: float = 20e-15
+
+    def __post_init__(self):
+        check_real("pad_capacitance", self.pad_capacitance, low=0.0, high=1e-9)
+
+
+def lumped_response(frequency, resistance_length, capacitance_per_length, length, n_series, pad_capacitance,
+                    z_source=50.0, z_load=None):
+    """Voltage across the junctions' depletion capacitance per volt of source EMF, lumped drive.
+
+    A source (EMF, ``z_source``) drives ``n_series`` (1 or 2) series junctions of ``length`` (r·L and c per
+    length), the pads (``pad_capacitance``) and an optional parallel termination ``z_load`` (None: open);
+    the light sees the node voltage through the junction's own RC, 1/(1 + jω·r·c). Complex, not normalised.
+    """
+    f = np.asarray(frequency, dtype=float)
+    w = 2 * np.pi * f
+    c_total = capacitance_per_length * length
+    z_j = resistance_length / length + 1 / (1j * w * c_total)
+    y_node = 1 / z_j + 1j * w * pad_capacitance * n_series
+    if n_series == 2:
+        y_node = 1 / (2 * z_j) + 1j * w * pad_capacitance
+    if z_load is not None:
+        y_node = y_node + 1 / z_load
+    v_node = (1 / y_node) / (z_source + 1 / y_node)
+    return v_node / (1 + 1j * w * resistance_length * capacitance_per_length)
+
+
 def junction_admittance(frequency, resistance_length, capacitance_per_length, n_series: int = 1):
     """Per-length admittance (S/m) of ``n_series`` identical junctions in series: 1/(n(r + 1/(jωc)))."""
     w = 2 * np.pi * np.asarray(frequency, dtype=float)
@@ -213,7 +248,3 @@ def _one_minus_exp_over(u):
     small = np.abs(u) < 1e-6
     safe = np.where(small, 1.0, u)
     return np.where(small, 1 - u / 2 + u**2 / 6, (1 - np.exp(-safe)) / safe)
-
-
-def check_frequency(frequency):
-    return check_array("frequency", frequency, low=0.0)

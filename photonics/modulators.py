@@ -20,6 +20,7 @@ absolute transfer from the source EMF).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,16 +29,18 @@ import numpy as np
 from scipy.optimize import brentq
 
 from optolink.core.constants import C
-from optolink.core.units import db_to_linear
+from optolink.core.units import alpha_from_db_per_m, db_to_linear
 from optolink.core.validate import check_array, check_real
 
 from .electrodes import (
     CoplanarElectrode,
+    LumpedElectrode,
     junction_admittance,
     loaded_line,
+    lumped_response,
     traveling_wave_response,
 )
-from .phase_shifters import DepletionPhaseShifter
+from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 
 _F_LOW = 1e6  # Hz: the "DC" point of the normalised response
 _MAX_FREQUENCY = 500e9
@@ -67,23 +70,31 @@ def _filter(signal: np.ndarray, response, sample_rate: float) -> np.ndarray:
     return np.fft.irfft(np.fft.rfft(signal) * h, n)
 
 
+@functools.lru_cache(maxsize=16)
+def _eo_response_on_grid(modulator: MachZehnderModulator, n_samples: int, sample_rate: float) -> np.ndarray:
+    """``modulator.eo_response`` on the rfft grid of ``n_samples`` at ``sample_rate`` (read-only; memoised
+    per parameter set and grid: a link simulation filters many records of one length)."""
+    h = modulator.eo_response(np.fft.rfftfreq(n_samples, 1.0 / sample_rate))
+    h.flags.writeable = False
+    return h
+
+
 @dataclass(frozen=True)
 class MachZehnderModulator:
-    """Push-pull or single-arm silicon MZM, traveling-wave (default) or lumped; all SI.
+    """Push-pull or single-arm silicon MZM, traveling-wave or lumped by its electrode; all SI.
 
     phase_shifter: the doped arm waveguide; length: electrode / phase-shifter length (m);
-    electrode: the CPW (ignored when ``lumped``); bias_voltage: reverse DC bias on each junction (V);
+    electrode: a ``CoplanarElectrode`` (traveling wave, the default) or a ``LumpedElectrode`` (RC-limited,
+    with its pad capacitance); bias_voltage: reverse DC bias on each junction (V), the operating point;
     phase_bias: static optical phase between the arms at zero drive (rad; π/2 = quadrature, π = null);
     source_impedance, termination_impedance (Ω; termination None = open); splitter_imbalance_db: power
     imbalance of the input splitter (dB, sets the extinction ratio); coupler_loss_db: excess loss of each
-    MMI (dB); passive_length: undoped routing waveguide (m) at the waveguide's intrinsic loss;
-    pad_capacitance: lumped pad capacitance (F), lumped only.
+    MMI (dB); passive_length: undoped routing waveguide (m) at the waveguide's intrinsic loss.
     """
 
     phase_shifter: DepletionPhaseShifter = field(default_factory=DepletionPhaseShifter)
     length: float = 3.0e-3
-    electrode: CoplanarElectrode = field(default_factory=CoplanarElectrode)
-    lumped: bool = False
+    electrode: CoplanarElectrode | LumpedElectrode = field(default_factory=CoplanarElectrode)
     drive: str = "push-pull"
     bias_voltage: float = 2.0
     phase_bias: float = math.pi / 2
@@ -92,15 +103,13 @@ class MachZehnderModulator:
     splitter_imbalance_db: float = 0.3
     coupler_loss_db: float = 0.2
     passive_length: float = 0.5e-3
-    pad_capacitance: float = 20e-15
-    # memo of the EO response on FFT grids, keyed by (samples, sample rate): not a parameter
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         if not isinstance(self.phase_shifter, DepletionPhaseShifter):
             raise TypeError("phase_shifter must be a DepletionPhaseShifter")
-        if not isinstance(self.electrode, CoplanarElectrode):
-            raise TypeError("electrode must be a CoplanarElectrode")
+        if not isinstance(self.electrode, CoplanarElectrode | LumpedElectrode):
+            raise TypeError(f"electrode must be a CoplanarElectrode or a LumpedElectrode, got "
+                            f"{type(self.electrode).__name__}")
         check_real("length", self.length, low=0.0, low_open=True, high=0.05)
         if self.drive not in ("push-pull", "single-arm"):
             raise ValueError(f"drive must be 'push-pull' or 'single-arm'; got {self.drive!r}")
@@ -113,12 +122,16 @@ class MachZehnderModulator:
         check_real("splitter_imbalance_db", self.splitter_imbalance_db, low=0.0, high=20.0)
         check_real("coupler_loss_db", self.coupler_loss_db, low=0.0, high=10.0)
         check_real("passive_length", self.passive_length, low=0.0, high=0.1)
-        check_real("pad_capacitance", self.pad_capacitance, low=0.0, high=1e-9)
 
     # --- static ----------------------------------------------------------------------------------
     @property
     def wavelength(self) -> float:
         return self.phase_shifter.wavelength
+
+    @property
+    def lumped(self) -> bool:
+        """True for a lumped (RC-limited) electrode, False for a traveling-wave line."""
+        return isinstance(self.electrode, LumpedElectrode)
 
     @cached_property
     def _arm_table(self):
@@ -170,8 +183,6 @@ class MachZehnderModulator:
 
     @property
     def _passive_alpha(self) -> float:
-        from optolink.core.units import alpha_from_db_per_m
-
         return float(alpha_from_db_per_m(self.phase_shifter.waveguide.intrinsic_loss_db_per_m))
 
     def field_transfer(self, drive):
@@ -205,7 +216,15 @@ class MachZehnderModulator:
 
     @property
     def vpi_l_v_cm(self) -> float:
-        """Vπ·L in V·cm."""
+        """DC (large-signal) Vπ·L of the arms' junction at the bias, V·cm: ``bias_voltage`` times the length
+        that gives π between 0 V and the bias (the phase shifter's ``vpi_l_v_cm``); NaN at a bias ≤ 0."""
+        if self.bias_voltage <= 0:
+            return math.nan
+        return float(self.phase_shifter.vpi_l_v_cm(self.bias_voltage))
+
+    @property
+    def vpi_l_small_signal_v_cm(self) -> float:
+        """Small-signal Vπ·L at the bias, V·cm: ``vpi`` × ``length``."""
         return self.vpi * self.length * 100.0
 
     @property
@@ -240,6 +259,8 @@ class MachZehnderModulator:
 
     def line(self, frequency):
         """``(gamma, z_c)`` of the junction-loaded traveling-wave electrode (1/m, Ω)."""
+        if self.lumped:
+            raise ValueError("a LumpedElectrode has no transmission line (line, rf_index, impedance)")
         f = check_array("frequency", frequency, low=0.0, low_open=True)
         r, c = self._junction()
         return loaded_line(self.electrode, f, junction_admittance(f, r, c, self._n_series))
@@ -273,22 +294,13 @@ class MachZehnderModulator:
 
     def _raw_response(self, f):
         r, c = self._junction()
-        tau = r * c
-        n_group = self.phase_shifter.waveguide.group_index
         zl = self.termination_impedance
         if self.lumped:
-            w = 2 * np.pi * f
-            c_total = c * self.length
-            z_j = r / self.length + 1 / (1j * w * c_total)
-            y_node = 1 / z_j + 1j * w * self.pad_capacitance * self._n_series
-            if self._n_series == 2:
-                y_node = 1 / (2 * z_j) + 1j * w * self.pad_capacitance
-            if zl is not None:
-                y_node = y_node + 1 / zl
-            v_node = (1 / y_node) / (self.source_impedance + 1 / y_node)
-            return v_node / (1 + 1j * w * tau)
+            return lumped_response(f, r, c, self.length, self._n_series, self.electrode.pad_capacitance,
+                                   self.source_impedance, zl)
+        n_group = self.phase_shifter.waveguide.group_index
         gamma, z_c = self.line(f)
-        return traveling_wave_response(f, gamma, z_c, self.length, n_group, self.source_impedance, zl, tau)
+        return traveling_wave_response(f, gamma, z_c, self.length, n_group, self.source_impedance, zl, r * c)
 
     def eo_bandwidth(self) -> float:
         """3 dB electro-optic bandwidth (Hz): first frequency where |S21|² falls to 1/2 (−3.01 dB)."""
@@ -312,12 +324,7 @@ class MachZehnderModulator:
         if d.ndim != 1:
             raise ValueError(f"drive must be a 1-D array; got shape {d.shape}")
         mean = d.mean()
-        key = ("eo_rfft", d.size, fs)
-        if key not in self._cache:
-            if len(self._cache) > 16:  # bounded: a few record lengths are typical
-                self._cache.clear()
-            self._cache[key] = self.eo_response(np.fft.rfftfreq(d.size, 1.0 / fs))
-        h = self._cache[key]
+        h = _eo_response_on_grid(self, d.size, fs)
         return mean + _filter(d - mean, lambda f: h.copy(), fs)
 
     def modulate(self, field_in, drive, sample_rate, *, bandwidth_limited: bool = True):
@@ -343,11 +350,12 @@ class MachZehnderModulator:
         return float(2 * dphi / dlnp) if abs(dlnp) > 1e-15 else math.inf
 
     def figures(self) -> dict:
-        """Headline figures (SI; units in the keys)."""
+        """Headline figures at ``bias_voltage`` and ``phase_bias`` (SI; units in the keys)."""
         f30 = np.array([30e9])
         out = {
             "vpi_v": self.vpi,
             "vpi_l_v_cm": self.vpi_l_v_cm,
+            "vpi_l_small_signal_v_cm": self.vpi_l_small_signal_v_cm,
             "length_m": self.length,
             "bias_voltage_v": self.bias_voltage,
             "insertion_loss_db": self.insertion_loss_db,
@@ -369,22 +377,38 @@ class IQModulator:
     """Two nested MZMs (I and Q, each biased at null) with a 90° phase between them.
 
     E_out = [E_I + e^{j·outer_phase}·E_Q]/2 for E_in split equally (each child MZM sees E_in/√2
-    and its output is combined with 1/√2). Drives in V on each child's line.
+    and its output is combined with 1/√2). Drives in V on each child's line. ``outer_heater``: the
+    thermo-optic phase shifter that sets ``outer_phase``.
     """
 
     mzm_i: MachZehnderModulator = field(default_factory=lambda: MachZehnderModulator(phase_bias=math.pi))
     mzm_q: MachZehnderModulator = field(default_factory=lambda: MachZehnderModulator(phase_bias=math.pi))
     outer_phase: float = math.pi / 2
+    outer_heater: ThermoOpticPhaseShifter = field(default_factory=ThermoOpticPhaseShifter)
 
     def __post_init__(self):
         for name in ("mzm_i", "mzm_q"):
             if not isinstance(getattr(self, name), MachZehnderModulator):
                 raise TypeError(f"{name} must be a MachZehnderModulator")
         check_real("outer_phase", self.outer_phase, low=-2 * math.pi, high=2 * math.pi)
+        if not isinstance(self.outer_heater, ThermoOpticPhaseShifter):
+            raise TypeError(f"outer_heater must be a ThermoOpticPhaseShifter, got {type(self.outer_heater).__name__}")
 
     @property
     def vpi(self) -> float:
+        """Small-signal Vπ (V) of the I child at its bias."""
         return self.mzm_i.vpi
+
+    def figures(self) -> dict:
+        """Headline figures (SI; units in the keys): each child's ``figures()`` prefixed ``i_`` / ``q_``, then
+        ``vpi_v``, the lower child ``eo_bandwidth_hz``, ``outer_phase_rad`` and ``outer_heater_p_pi_w``."""
+        out = {f"i_{k}": v for k, v in self.mzm_i.figures().items()}
+        out.update({f"q_{k}": v for k, v in self.mzm_q.figures().items()})
+        out["vpi_v"] = self.vpi
+        out["eo_bandwidth_hz"] = min(out["i_eo_bandwidth_hz"], out["q_eo_bandwidth_hz"])
+        out["outer_phase_rad"] = self.outer_phase
+        out["outer_heater_p_pi_w"] = self.outer_heater.p_pi
+        return out
 
     def modulate(self, field_in, drive_i, drive_q, sample_rate, *, bandwidth_limited: bool = True):
         """Field out (√W) for ``field_in`` (N,) and the I/Q line drives (V, (N,)) at ``sample_rate`` (Hz)."""
@@ -417,6 +441,14 @@ class DualPolIQModulator:
             if not isinstance(getattr(self, name), IQModulator):
                 raise TypeError(f"{name} must be an IQModulator")
         check_real("pbc_loss_db", self.pbc_loss_db, low=0.0, high=20.0)
+
+    def figures(self) -> dict:
+        """Headline figures (SI; units in the keys): each IQ modulator's ``figures()`` prefixed ``x_`` / ``y_``,
+        then ``pbc_loss_db``."""
+        out = {f"x_{k}": v for k, v in self.iq_x.figures().items()}
+        out.update({f"y_{k}": v for k, v in self.iq_y.figures().items()})
+        out["pbc_loss_db"] = self.pbc_loss_db
+        return out
 
     def modulate(self, field_in, drives, sample_rate, *, bandwidth_limited: bool = True):
         """(2, N) field for ``field_in`` (N,) and ``drives`` (4, N): XI, XQ, YI, YQ in V."""

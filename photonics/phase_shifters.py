@@ -34,6 +34,7 @@ from .materials import (
 from .waveguides import RibWaveguide
 
 _FAR = 1.0  # m: "infinity" for the overlap integrals
+BIAS_VOLTAGE = 2.0  # V reverse: the depletion phase shifter's operating point, the default of every method
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class DepletionPhaseShifter:
     model: plasma dispersion fit, "soref" or "nedeljkovic".
     confinement_scale: multiplies the EIM overlap (1.0 = as computed; use it to calibrate against a
     full-vector mode solver or a measurement).
+
+    Operating point: every method taking ``bias_voltage`` (reverse bias, V) defaults to ``BIAS_VOLTAGE``
+    = 2 V, and ``figures()`` is evaluated there; a device built on this one (MZM, ring) passes its own bias.
     """
 
     waveguide: RibWaveguide = field(default_factory=RibWaveguide)
@@ -131,7 +135,7 @@ class DepletionPhaseShifter:
         x_l, x_r = self.junction.depleted_interval(v)
         p_pp, p_p, n_p, n_nn = self._edges
         if np.any(x_l <= p_p) or np.any(x_r >= n_p):
-            raise ValueError("v_reverse too large: the depletion region reaches the P+/N+ implants "
+            raise ValueError("bias_voltage too large: the depletion region reaches the P+/N+ implants "
                              "(punch-through); reduce the bias or widen p/n_plus_gap")
         return x_l, x_r
 
@@ -155,13 +159,13 @@ class DepletionPhaseShifter:
         f_pp, f_np = (float(x) for x in wg.cumulative_energy(np.array([p_p, n_p])))
         return dn_fixed, da_fixed, shift_p, shift_n, gain, f_pp, f_np
 
-    def carrier_index(self, v_reverse=0.0):
-        """``(Δn_eff, Δα)`` from all free carriers at reverse bias ``v_reverse`` (V), vs undoped silicon.
+    def carrier_index(self, bias_voltage=BIAS_VOLTAGE):
+        """``(Δn_eff, Δα)`` from all free carriers at reverse bias ``bias_voltage`` (V), vs undoped silicon.
 
         Δα is the power absorption coefficient (1/m) from free carriers only. The regions
         P++ | P+ | P | depleted | N | N+ | N++ each contribute Γ_region·(Δn, Δα) of their carriers.
         """
-        v = check_array("v_reverse", v_reverse)
+        v = check_array("bias_voltage", bias_voltage)
         x_l, x_r = self._regions(v)
         dn_fixed, da_fixed, (dn_p, da_p), (dn_n, da_n), gain, f_pp, f_np = self._carrier_tables
         f = self.waveguide.cumulative_energy(np.concatenate([np.ravel(x_l), np.ravel(x_r)]))
@@ -171,46 +175,50 @@ class DepletionPhaseShifter:
         da = da_fixed + g_p * float(da_p) + g_n * float(da_n)
         return (dn, da) if np.ndim(dn) else (float(dn), float(da))
 
-    def delta_neff(self, v_reverse):
-        """n_eff(V) − n_eff(0): effective-index change from reverse bias ``v_reverse`` (V); > 0 in reverse."""
-        dn_v, _ = self.carrier_index(v_reverse)
+    def delta_neff(self, bias_voltage):
+        """n_eff(V) − n_eff(0): effective-index change from reverse bias ``bias_voltage`` (V); > 0 in reverse."""
+        dn_v, _ = self.carrier_index(bias_voltage)
         dn_0, _ = self.carrier_index(0.0)
         return dn_v - dn_0
 
-    def alpha(self, v_reverse=0.0):
+    def alpha(self, bias_voltage=BIAS_VOLTAGE):
         """Modal power absorption coefficient (1/m): waveguide loss plus free-carrier absorption."""
-        _, da = self.carrier_index(v_reverse)
+        _, da = self.carrier_index(bias_voltage)
         return alpha_from_db_per_m(self.waveguide.intrinsic_loss_db_per_m) + da
 
-    def loss_db_per_m(self, v_reverse=0.0):
-        """Propagation loss (dB/m) at reverse bias ``v_reverse``."""
-        return db_per_m_from_alpha(self.alpha(v_reverse))
+    def loss_db_per_m(self, bias_voltage=BIAS_VOLTAGE):
+        """Propagation loss (dB/m) at reverse bias ``bias_voltage``."""
+        return db_per_m_from_alpha(self.alpha(bias_voltage))
 
-    def phase(self, v_reverse, length):
-        """Phase change (rad) of a ``length`` (m) section between 0 V and ``v_reverse``: 2π/λ·Δn_eff·L."""
+    def phase(self, bias_voltage, length):
+        """Phase change (rad) of a ``length`` (m) section between 0 V and ``bias_voltage``: 2π/λ·Δn_eff·L."""
         ln = check_real("length", length, low=0.0, low_open=True)
-        return 2 * math.pi / self.wavelength * self.delta_neff(v_reverse) * ln
+        return 2 * math.pi / self.wavelength * self.delta_neff(bias_voltage) * ln
 
-    def phase_efficiency(self, v_reverse):
-        """dφ/dV per unit length (rad/(V·m)) at reverse bias ``v_reverse`` (central difference)."""
-        v = check_array("v_reverse", v_reverse)
+    def phase_efficiency(self, bias_voltage):
+        """dφ/dV per unit length (rad/(V·m)) at reverse bias ``bias_voltage`` (central difference)."""
+        v = check_array("bias_voltage", bias_voltage)
         h = 1e-3
         dn = (self.delta_neff(v + h) - self.delta_neff(v - h)) / (2 * h)
         return 2 * math.pi / self.wavelength * dn
 
-    def vpi_l(self, v_reverse=2.0):
-        """V·L_π (V·m): bias ``v_reverse`` times the length giving π between 0 V and that bias."""
-        v = check_array("v_reverse", v_reverse, low=0.0, low_open=True)
+    def vpi_l(self, bias_voltage=BIAS_VOLTAGE):
+        """DC (large-signal) V·L_π (V·m): ``bias_voltage`` times the length giving π between 0 V and that bias."""
+        v = check_array("bias_voltage", bias_voltage, low=0.0, low_open=True)
         return v * self.wavelength / (2 * self.delta_neff(v))
 
-    def vpi_l_v_cm(self, v_reverse=2.0):
-        """V·L_π in V·cm, the usual figure of merit."""
-        return self.vpi_l(v_reverse) * 100.0
+    def vpi_l_v_cm(self, bias_voltage=BIAS_VOLTAGE):
+        """DC (large-signal) V·L_π in V·cm at ``bias_voltage``, the usual figure of merit."""
+        return self.vpi_l(bias_voltage) * 100.0
+
+    def vpi_l_small_signal_v_cm(self, bias_voltage=BIAS_VOLTAGE):
+        """Small-signal V·L_π in V·cm at ``bias_voltage``: π/(dφ/dV per length), what a modulator's Vπ·L is."""
+        return math.pi / self.phase_efficiency(bias_voltage) * 100.0
 
     # --- electrical -------------------------------------------------------------------------------
-    def capacitance_per_length(self, v_reverse=0.0):
+    def capacitance_per_length(self, bias_voltage=BIAS_VOLTAGE):
         """Junction capacitance per unit length (F/m)."""
-        return self.junction.capacitance_per_length(v_reverse)
+        return self.junction.capacitance_per_length(bias_voltage)
 
     @cached_property
     def series_resistance_length(self) -> float:
@@ -246,25 +254,27 @@ class DepletionPhaseShifter:
                 r += r_sh * self.contact_width / 2
         return r
 
-    def rc_time_constant(self, v_reverse=0.0):
+    def rc_time_constant(self, bias_voltage=BIAS_VOLTAGE):
         """Intrinsic RC of the junction, r·c per unit length (s) — independent of length."""
-        return self.series_resistance_length * np.asarray(self.capacitance_per_length(v_reverse))
+        return self.series_resistance_length * np.asarray(self.capacitance_per_length(bias_voltage))
 
-    def rc_bandwidth(self, v_reverse=0.0):
+    def rc_bandwidth(self, bias_voltage=BIAS_VOLTAGE):
         """Intrinsic junction cutoff 1/(2π·r·c) (Hz): the limit of any electrode driving this junction."""
-        return 1.0 / (2 * math.pi * self.rc_time_constant(v_reverse))
+        return 1.0 / (2 * math.pi * self.rc_time_constant(bias_voltage))
 
-    def figures(self, v_reverse: float = 2.0) -> dict:
-        """Headline figures at ``v_reverse`` (SI, units in the keys)."""
+    def figures(self) -> dict:
+        """Headline figures at the operating point ``BIAS_VOLTAGE`` (2 V reverse; SI, units in the keys)."""
+        v = BIAS_VOLTAGE
         return {
-            "vpi_l_v_cm": float(self.vpi_l_v_cm(v_reverse)),
-            "loss_db_per_mm": float(self.loss_db_per_m(v_reverse)) / 1e3,
+            "vpi_l_v_cm": float(self.vpi_l_v_cm(v)),
+            "vpi_l_small_signal_v_cm": float(self.vpi_l_small_signal_v_cm(v)),
+            "loss_db_per_mm": float(self.loss_db_per_m(v)) / 1e3,
             "loss_0v_db_per_mm": float(self.loss_db_per_m(0.0)) / 1e3,
-            "capacitance_f_per_m": float(self.capacitance_per_length(v_reverse)),
+            "capacitance_f_per_m": float(self.capacitance_per_length(v)),
             "series_resistance_ohm_m": self.series_resistance_length,
-            "rc_bandwidth_hz": float(self.rc_bandwidth(v_reverse)),
+            "rc_bandwidth_hz": float(self.rc_bandwidth(v)),
             "group_index": self.waveguide.group_index,
-            "v_reverse_v": float(v_reverse),
+            "bias_voltage_v": float(v),
         }
 
 
@@ -334,3 +344,8 @@ class ThermoOpticPhaseShifter:
         """Drive voltage (V) for ``phase`` (rad ≥ 0) across ``heater_resistance``."""
         ph = check_array("phase", phase, low=0.0)
         return np.sqrt(ph / math.pi * self.p_pi * self.heater_resistance)
+
+    def figures(self) -> dict:
+        """Headline figures (SI, units in the keys); a heater's figures do not depend on its drive."""
+        return {"p_pi_w": self.p_pi, "dneff_dt_per_k": self.dneff_dt,
+                "thermal_conductance_w_per_m_k": self.thermal_conductance_per_length}

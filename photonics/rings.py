@@ -12,28 +12,8 @@ n_eff(λ) = n_eff0 + Δ(V) − (n_g − n_eff0)(λ − λ0)/λ0, so that FSR = �
               T_drop = (1 − r1²)(1 − r2²)·a/(1 − 2r1r2a·cos φ + (r1r2a)²)
     FWHM = (1 − r1r2a)·λ²/(π n_g L √(r1r2a)),  Q_loaded = λ/FWHM,  Q_i = 2π n_g/(λ ᾱ).
 
-Coupling vs gap (documented model, computed from the waveguide): the bus is taken identical to the
-ring waveguide; the lateral effective-index slab of the rib (``RibWaveguide.mode.lateral``: core index
-n1, cladding index n2 = the slab's effective index, width w, TM boundary conditions) gives the
-coupling coefficient of two parallel guides at edge gap g. Two methods:
-
-- ``"weak"`` (default): weak-coupling limit of the exact supermode splitting of two identical slabs,
-  κ(g) = 2ρ·h²·p·e^{−pg} / (β·[w(h² + ρ²p²) + 2ρ(h² + p²)/p]),  ρ = (n1/n2)² for TM, 1 for TE,
-  with h the transverse wavenumber in the core, p the decay constant outside and β = k0·n_eff.
-  For ρ = 1 this is Yariv's / Marcuse's coupled-mode result κ = 2h²p·e^{−pg}/(β(w + 2/p)(h² + p²))
-  (A. Yariv, "Optical Electronics in Modern Communications", 5th ed., §13.8; D. Marcuse, "Theory of
-  Dielectric Optical Waveguides", 2nd ed., §6.5). The ρ-form follows from expanding the TM supermode
-  dispersion relation for e^{−pg} ≪ 1 (derivation in ``slab_coupling_coefficient``).
-- ``"supermode"``: κ(g) = (β_even − β_odd)/2 of the two-guide structure solved exactly (within EIM).
-
-Along the ring the gap grows as g(z) = g + R − √(R² − z²) ≈ g + z²/(2R); the accumulated coupling
-phase Φ = κ(g)·L_c + ∫ κ(g(z)) dz is integrated numerically over the circular arc (for the weak model
-and the parabolic gap it is the closed form κ(g)·√(2πR/p), B. E. Little et al., J. Lightwave
-Technol. 15, 998 (1997)); power cross-coupling K = sin²Φ, self-coupling r = cos Φ (lossless,
-phase-matched coupler). Approximate: EIM (the lateral decay constant is that of a slab of the rib's
-slab-film index), local-parallel-guide (adiabatic) coupling along the bend, phase mismatch between the
-curved and the straight guide and coupler excess loss neglected. ``CouplingModel.kappa_scale``
-calibrates κ against a full-vector solver or measurement.
+Coupling vs gap (κ(g), the bus-ring coupler's K = sin²Φ): ``photonics.couplers``. The time-domain CMT
+kernel and its records: ``photonics.ring_dynamics``.
 
 Dynamics: coupled-mode theory in time (H. A. Haus, "Waves and Fields in Optoelectronics", 1984, ch. 7;
 W. D. Sacher and J. K. S. Poon, "Dynamics of microring resonator modulators", Opt. Express 16, 15741
@@ -64,289 +44,28 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
-from numba import njit
 from scipy.optimize import brentq
 
 from optolink.core.constants import C
 from optolink.core.units import alpha_from_db_per_m
 from optolink.core.validate import check_array, check_real
 
+from .couplers import CouplingModel, coupled_phase
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
-from .waveguides import RibWaveguide, SlabMode
+from .ring_dynamics import CoupledModeParameters, RingSimulation, _cmt_rk4_kernel
+from .waveguides import RibWaveguide
 
-__all__ = [
-    "CouplingModel",
-    "CoupledModeParameters",
-    "RingModulator",
-    "RingSimulation",
-    "coupled_phase",
-    "slab_coupling_coefficient",
-    "supermode_indices",
-]
+__all__ = ["RingModulator"]
+
 
 WAVELENGTH_SPAN = 100e-9  # m: accepted distance of a wavelength from the design wavelength
+DRIVE_SWING = 2.0  # V peak-to-peak: the drive swing of a ring's headline modulation figures
 
 
-# ------------------------------------------------------------------------------------------------
-# Coupling vs gap
-# ------------------------------------------------------------------------------------------------
-def _slab_numbers(mode: SlabMode, wavelength: float):
-    k0 = 2 * math.pi / wavelength
-    rho = (mode.n_core / mode.n_clad) ** 2 if mode.polarization == "TM" else 1.0
-    return k0, k0 * mode.neff, mode.kappa, mode.gamma, rho, mode.thickness
-
-
-def slab_coupling_coefficient(mode: SlabMode, gap, wavelength: float, method: str = "weak"):
-    """Field coupling coefficient κ (1/m) of two identical parallel slab guides at edge gap ``gap`` (m).
-
-    ``mode``: the isolated guide's fundamental mode (e.g. ``RibWaveguide.mode.lateral``).
-    ``method="weak"``: κ = 2ρh²p·e^{−pg}/(β[w(h² + ρ²p²) + 2ρ(h² + p²)/p]). Derivation: the even/odd
-    supermodes of the two-slab structure satisfy hw = atan(ρp/h) + atan(ρp·T/h) with T = tanh(pg/2)
-    (even) or coth(pg/2) (odd); expanding T = 1 ∓ 2e^{−pg} and dividing by d(hw − 2atan(ρp/h))/dβ
-    gives β_e − β_o = 2κ with κ as above (ρ = 1: Yariv's TE formula).
-    ``method="supermode"``: κ = (β_even − β_odd)/2 from the exact supermode indices (scalar gap only).
-    """
-    if method not in ("weak", "supermode"):
-        raise ValueError(f"method must be 'weak' or 'supermode'; got {method!r}")
-    g = check_array("gap", gap, low=0.0, low_open=True)
-    k0, beta, h, p, rho, w = _slab_numbers(mode, wavelength)
-    if method == "weak":
-        k = 2 * rho * h**2 * p * np.exp(-p * g) / (beta * (w * (h**2 + rho**2 * p**2)
-                                                          + 2 * rho * (h**2 + p**2) / p))
-        return k if k.ndim else float(k)
-    out = np.empty(g.shape)
-    for idx, gi in np.ndenumerate(g):
-        n_e, n_o = supermode_indices(mode, float(gi), wavelength)
-        out[idx] = k0 * (n_e - n_o) / 2
-    return out if out.ndim else float(out)
-
-
-def supermode_indices(mode: SlabMode, gap: float, wavelength: float) -> tuple[float, float]:
-    """Effective indices (even, odd) of the fundamental supermodes of two identical slabs at ``gap`` (m)."""
-    g = check_real("gap", gap, low=0.0, low_open=True)
-    k0, _, _, _, rho, w = _slab_numbers(mode, wavelength)
-    n1, n2 = mode.n_core, mode.n_clad
-
-    def f(n, odd):
-        h = k0 * math.sqrt(max(n1**2 - n**2, 0.0))
-        p = k0 * math.sqrt(max(n**2 - n2**2, 0.0))
-        t = 1.0 / math.tanh(p * g / 2) if odd else math.tanh(p * g / 2)
-        return h * w - math.atan2(rho * p, h) - math.atan2(rho * p * t, h)
-
-    eps = 1e-12
-    out = []
-    for odd in (False, True):
-        lo, hi = n2 + eps, n1 - eps
-        if f(lo, odd) <= 0:
-            raise ValueError(f"gap {g:g} m: the odd supermode is cut off (coupling too strong for the "
-                             "supermode model)")
-        out.append(brentq(f, lo, hi, args=(odd,), xtol=1e-15, rtol=1e-15, maxiter=200))
-    return out[0], out[1]
-
-
-@functools.lru_cache(maxsize=8)
-def _gauss_legendre(n: int):
-    """Nodes and weights of n-point Gauss-Legendre quadrature (read-only; cached: numpy solves an
-    eigenproblem for them)."""
-    x, w = np.polynomial.legendre.leggauss(n)
-    x.flags.writeable = False
-    w.flags.writeable = False
-    return x, w
-
-
-def coupled_phase(mode: SlabMode, gap: float, radius: float, wavelength: float,
-                  coupling_length: float = 0.0, method: str = "weak", kappa_scale: float = 1.0,
-                  n_nodes: int = 96) -> float:
-    """Accumulated coupling phase Φ = ∫κ dz (rad) of a ring of ``radius`` (m) beside a straight bus.
-
-    Φ = κ(g)·coupling_length + ∫ κ(g + R(1 − cos θ)) R cos θ dθ over the arc (θ ∈ [−π/2, π/2], truncated
-    where the extra gap exceeds 40 decay lengths), by Gauss-Legendre quadrature. Power coupling K = sin²Φ.
-    """
-    g = check_real("gap", gap, low=0.0, low_open=True)
-    R = check_real("radius", radius, low=0.0, low_open=True)
-    lc = check_real("coupling_length", coupling_length, low=0.0)
-    p = mode.gamma
-    theta_max = math.pi / 2 if 40.0 / p >= R else math.acos(1.0 - 40.0 / (p * R))
-    x, wts = _gauss_legendre(n_nodes)
-    theta = theta_max * x
-    gaps = g + R * (1.0 - np.cos(theta))
-    kappa = np.asarray(slab_coupling_coefficient(mode, gaps, wavelength, method))
-    arc = theta_max * float(np.sum(wts * kappa * R * np.cos(theta)))
-    straight = float(slab_coupling_coefficient(mode, g, wavelength, method)) * lc
-    return kappa_scale * (arc + straight)
-
-
-@dataclass(frozen=True)
-class CouplingModel:
-    """Bus-ring coupler: method for κ(gap), manufacturable gap range and racetrack straight length.
-
-    method: ``"weak"`` (closed-form weak-coupling κ, default) or ``"supermode"`` (exact two-guide
-    supermode splitting, slower). min_gap / max_gap: accepted edge-to-edge gaps (m); the minimum is a
-    lithography limit (100 nm is typical of 193-nm DUV silicon-photonics processes).
-    coupling_length: straight parallel section of a racetrack coupler (m; adds 2× to the round trip).
-    kappa_scale: multiplies κ (calibration against a full-vector simulation or measurement).
-    """
-
-    method: str = "weak"
-    min_gap: float = 100e-9
-    max_gap: float = 2e-6
-    coupling_length: float = 0.0
-    kappa_scale: float = 1.0
-
-    def __post_init__(self):
-        if self.method not in ("weak", "supermode"):
-            raise ValueError(f"method must be 'weak' or 'supermode'; got {self.method!r}")
-        check_real("min_gap", self.min_gap, low=20e-9, high=2e-6)
-        check_real("max_gap", self.max_gap, low=self.min_gap, high=5e-6, low_open=True)
-        check_real("coupling_length", self.coupling_length, low=0.0, high=1e-3)
-        check_real("kappa_scale", self.kappa_scale, low=0.0, low_open=True, high=10.0)
-
-
-# ------------------------------------------------------------------------------------------------
-# Time-domain coupled-mode kernel
-# ------------------------------------------------------------------------------------------------
-@njit(cache=True, inline="always")
-def _interp_uniform(x, x0, dx, table):
-    u = (x - x0) / dx
-    n = table.shape[0]
-    if u <= 0.0:
-        i = 0
-    elif u >= n - 1:
-        i = n - 2
-    else:
-        i = int(u)
-    f = u - i
-    return table[i] + f * (table[i + 1] - table[i])
-
-
-@njit(cache=True)
-def _cmt_rk4_kernel(v_drive, s_in, dt, n_sub, v0_grid, dv_grid, detuning, decay, inv_rc, mu1,
-                    v_init, a_init):
-    """RK4 integration of dV/dt = (V_d − V)·inv_rc(V), da/dt = (j·det(V) − decay(V))·a − j·mu1·s.
-
-    v_drive (N,) float, s_in (N,) complex: samples at spacing dt, linearly interpolated in between.
-    detuning, decay, inv_rc: tables on the uniform voltage grid v0_grid + k·dv_grid.
-    Returns (a, v) at the sample times; a[0] = a_init, v[0] = v_init.
-    """
-    n = v_drive.shape[0]
-    a_out = np.empty(n, dtype=np.complex128)
-    v_out = np.empty(n, dtype=np.float64)
-    a = a_init
-    v = v_init
-    a_out[0] = a
-    v_out[0] = v
-    h = dt / n_sub
-    for k in range(n - 1):
-        vd0 = v_drive[k]
-        dvd = v_drive[k + 1] - vd0
-        s0 = s_in[k]
-        ds = s_in[k + 1] - s0
-        for m in range(n_sub):
-            f0 = m / n_sub
-            fm = (m + 0.5) / n_sub
-            f1 = (m + 1.0) / n_sub
-            # stage 1
-            vd = vd0 + f0 * dvd
-            s = s0 + f0 * ds
-            kv1 = (vd - v) * _interp_uniform(v, v0_grid, dv_grid, inv_rc)
-            ka1 = (1j * _interp_uniform(v, v0_grid, dv_grid, detuning)
-                   - _interp_uniform(v, v0_grid, dv_grid, decay)) * a - 1j * mu1 * s
-            # stage 2
-            vd = vd0 + fm * dvd
-            s = s0 + fm * ds
-            vv = v + 0.5 * h * kv1
-            aa = a + 0.5 * h * ka1
-            kv2 = (vd - vv) * _interp_uniform(vv, v0_grid, dv_grid, inv_rc)
-            ka2 = (1j * _interp_uniform(vv, v0_grid, dv_grid, detuning)
-                   - _interp_uniform(vv, v0_grid, dv_grid, decay)) * aa - 1j * mu1 * s
-            # stage 3
-            vv = v + 0.5 * h * kv2
-            aa = a + 0.5 * h * ka2
-            kv3 = (vd - vv) * _interp_uniform(vv, v0_grid, dv_grid, inv_rc)
-            ka3 = (1j * _interp_uniform(vv, v0_grid, dv_grid, detuning)
-                   - _interp_uniform(vv, v0_grid, dv_grid, decay)) * aa - 1j * mu1 * s
-            # stage 4
-            vd = vd0 + f1 * dvd
-            s = s0 + f1 * ds
-            vv = v + h * kv3
-            aa = a + h * ka3
-            kv4 = (vd - vv) * _interp_uniform(vv, v0_grid, dv_grid, inv_rc)
-            ka4 = (1j * _interp_uniform(vv, v0_grid, dv_grid, detuning)
-                   - _interp_uniform(vv, v0_grid, dv_grid, decay)) * aa - 1j * mu1 * s
-            v = v + h / 6.0 * (kv1 + 2.0 * kv2 + 2.0 * kv3 + kv4)
-            a = a + h / 6.0 * (ka1 + 2.0 * ka2 + 2.0 * ka3 + ka4)
-        a_out[k + 1] = a
-        v_out[k + 1] = v
-    return a_out, v_out
-
-
-# ------------------------------------------------------------------------------------------------
-# Results
-# ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CoupledModeParameters:
-    """Coupled-mode-theory rates of the ring at one junction voltage (all SI).
-
-    omega0: resonance angular frequency (rad/s); decay_intrinsic, decay_bus, decay_drop: field decay
-    rates 1/τ_i, 1/τ_e1, 1/τ_e2 (1/s; energy decays at twice these); mu_bus, mu_drop: coupling rates
-    μ = √(2/τ_e) (1/√s); round_trip_time: T_rt = n_g L/c (s).
-    """
-
-    omega0: float
-    decay_intrinsic: float
-    decay_bus: float
-    decay_drop: float
-    mu_bus: float
-    mu_drop: float
-    round_trip_time: float
-
-    @property
-    def decay_total(self) -> float:
-        """1/τ (1/s), the total field decay rate."""
-        return self.decay_intrinsic + self.decay_bus + self.decay_drop
-
-    @property
-    def photon_lifetime(self) -> float:
-        """Energy lifetime τ/2 (s) = Q_loaded/ω0."""
-        return 0.5 / self.decay_total
-
-    @property
-    def q_loaded(self) -> float:
-        return self.omega0 * self.photon_lifetime
-
-
-@dataclass(frozen=True, eq=False)
-class RingSimulation:
-    """Output of ``RingModulator.simulate``: fields in √W at the sample times (baseband at the laser).
-
-    cavity: mode amplitude (√J; |cavity|² is the stored energy). junction_voltage: V_j(t) (V, reverse).
-    drop: drop-port field (None for an all-pass ring).
-    """
-
-    sample_rate: float
-    wavelength: float
-    input_field: np.ndarray
-    through: np.ndarray
-    drop: np.ndarray | None
-    cavity: np.ndarray
-    junction_voltage: np.ndarray
-
-    @property
-    def time(self) -> np.ndarray:
-        return np.arange(self.through.size) / self.sample_rate
-
-    @property
-    def through_power(self) -> np.ndarray:
-        return np.abs(self.through) ** 2
-
-    @property
-    def drop_power(self) -> np.ndarray | None:
-        return None if self.drop is None else np.abs(self.drop) ** 2
-
-    @property
-    def energy(self) -> np.ndarray:
-        """Stored energy (J)."""
-        return np.abs(self.cavity) ** 2
+@functools.lru_cache(maxsize=256)
+def _scalar_carrier_index(phase_shifter: DepletionPhaseShifter, bias_voltage: float) -> tuple[float, float]:
+    """``phase_shifter.carrier_index`` at one bias (a memo: a ring's figures ask for the same few biases)."""
+    return phase_shifter.carrier_index(bias_voltage)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -365,12 +84,13 @@ class RingModulator:
     radius: ring radius to the waveguide centre (m). gap: bus-ring edge gap (m); drop_gap: drop-bus gap
     (m) or None for an all-pass ring. phase_shifter: the ring's doped waveguide (its ``waveguide`` is
     the ring and bus cross-section). junction_fraction: fraction of the circumference with the PN
-    junction (the rest is undoped, e.g. at the coupler). bias: DC reverse bias (V) of the operating
-    point. heater: thermo-optic heater over the ring (None: no heater); heater_power: its operating
+    junction (the rest is undoped, e.g. at the coupler). bias_voltage: DC reverse bias (V) of the
+    operating point (the default of every method taking ``bias_voltage``, and where ``figures()`` is
+    evaluated). heater: thermo-optic heater over the ring (None: no heater); heater_power: its operating
     power (W). coupling_model: κ(gap) model and gap limits. source_impedance: driver output impedance
     (Ω). excess_loss_db_per_m: extra loss around the whole ring (bend radiation, roughness).
     order: azimuthal order m of the tracked resonance (None: the one nearest the design wavelength at
-    ``bias`` without heating).
+    ``bias_voltage`` without heating).
 
     Defaults: the doping (1.5e18 cm⁻³ each side) is heavier than an MZM's, as is usual for rings; the
     gap (250 nm) puts the default ring over-coupled at 1 V (K ≈ 0.061 against a round-trip loss
@@ -383,7 +103,7 @@ class RingModulator:
     drop_gap: float | None = None
     phase_shifter: DepletionPhaseShifter = field(default_factory=_default_ring_phase_shifter)
     junction_fraction: float = 0.8
-    bias: float = 1.0
+    bias_voltage: float = 1.0
     heater: ThermoOpticPhaseShifter | None = field(default_factory=ThermoOpticPhaseShifter)
     heater_power: float = 0.0
     coupling_model: CouplingModel = field(default_factory=CouplingModel)
@@ -406,8 +126,8 @@ class RingModulator:
         if self.drop_gap is not None:
             check_real("drop_gap", self.drop_gap, low=cm.min_gap, high=cm.max_gap)
         check_real("junction_fraction", self.junction_fraction, low=0.0, high=1.0, low_open=True)
-        check_real("bias", self.bias, low=-1.0, high=30.0)
-        self.phase_shifter.carrier_index(self.bias)  # refuses forward bias beyond V_bi / punch-through
+        check_real("bias_voltage", self.bias_voltage, low=-1.0, high=30.0)
+        self.phase_shifter.carrier_index(self.bias_voltage)  # refuses forward bias beyond V_bi / punch-through
         if self.heater is not None:
             if not isinstance(self.heater, ThermoOpticPhaseShifter):
                 raise TypeError(f"heater must be a ThermoOpticPhaseShifter or None, got "
@@ -483,9 +203,9 @@ class RingModulator:
         """r2 = √(1 − K2) (1 for an all-pass ring)."""
         return math.sqrt(1.0 - self.drop_power_coupling)
 
-    def critical_gap(self, v_reverse=None) -> float:
-        """Bus gap (m) giving critical coupling at ``v_reverse`` (r1 = r2·a), on the branch Φ < π/2."""
-        a = float(self.round_trip_amplitude(v_reverse))
+    def critical_gap(self, bias_voltage=None) -> float:
+        """Bus gap (m) giving critical coupling at ``bias_voltage`` (r1 = r2·a), on the branch Φ < π/2."""
+        a = float(self.round_trip_amplitude(bias_voltage))
         target = math.asin(math.sqrt(1.0 - (self.drop_self_coupling * a) ** 2))
         cm = self.coupling_model
 
@@ -497,43 +217,43 @@ class RingModulator:
             raise ValueError(f"no critically coupled gap in [{lo:g}, {hi:g}] m for this ring")
         return brentq(f, lo, hi, xtol=1e-20, rtol=1e-15, maxiter=200)
 
-    def coupling_regime(self, v_reverse=None, tolerance: float = 1e-3) -> str:
+    def coupling_regime(self, bias_voltage=None, tolerance: float = 1e-3) -> str:
         """``"under"``, ``"critical"`` or ``"over"`` coupled (r1 vs r2·a, relative ``tolerance``)."""
-        ra = self.drop_self_coupling * float(self.round_trip_amplitude(v_reverse))
+        ra = self.drop_self_coupling * float(self.round_trip_amplitude(bias_voltage))
         r1 = self.self_coupling
         if abs(r1 - ra) <= tolerance * (1 - ra):
             return "critical"
         return "over" if r1 < ra else "under"
 
     # --- loss and phase -----------------------------------------------------------------------------
-    def _v(self, v_reverse):
-        v = self.bias if v_reverse is None else v_reverse
-        return check_array("v_reverse", v, low=-1.0, high=30.0)
+    def _v(self, bias_voltage):
+        v = self.bias_voltage if bias_voltage is None else bias_voltage
+        return check_array("bias_voltage", v, low=-1.0, high=30.0)
+
+    def _scalar_v(self, bias_voltage) -> float:
+        v = self.bias_voltage if bias_voltage is None else bias_voltage
+        return float(check_real("bias_voltage", v, low=-1.0, high=30.0))
 
     def _carriers(self, v: np.ndarray):
-        if v.size == 1:  # the figures ask for the same few biases many times: memoise scalars per ring
-            memo = self.__dict__.setdefault("_carrier_memo", {})
-            key = float(v.ravel()[0])
-            if key not in memo:
-                memo[key] = self.phase_shifter.carrier_index(key)
-            dn, da = memo[key]
+        if v.size == 1:  # the figures ask for the same few biases many times: a memo of scalars
+            dn, da = _scalar_carrier_index(self.phase_shifter, float(v.ravel()[0]))
             return np.full(v.shape, dn), np.full(v.shape, da)
         flat = np.unique(v.ravel())
         dn, da = self.phase_shifter.carrier_index(flat)
         idx = np.searchsorted(flat, v.ravel())
         return np.asarray(dn)[idx].reshape(v.shape), np.asarray(da)[idx].reshape(v.shape)
 
-    def alpha(self, v_reverse=None):
-        """Circumference-averaged power loss coefficient ᾱ (1/m) at reverse bias ``v_reverse`` (V)."""
-        v = self._v(v_reverse)
+    def alpha(self, bias_voltage=None):
+        """Circumference-averaged power loss coefficient ᾱ (1/m) at reverse bias ``bias_voltage`` (V)."""
+        v = self._v(bias_voltage)
         _, da = self._carriers(v)
         a_wg = float(alpha_from_db_per_m(self.waveguide.intrinsic_loss_db_per_m))
         out = a_wg + self.junction_fraction * da + float(alpha_from_db_per_m(self.excess_loss_db_per_m))
         return out if out.ndim else float(out)
 
-    def round_trip_amplitude(self, v_reverse=None):
+    def round_trip_amplitude(self, bias_voltage=None):
         """a = exp(−ᾱL/2): field amplitude left after one round trip."""
-        out = np.exp(-np.asarray(self.alpha(v_reverse)) * self.length / 2)
+        out = np.exp(-np.asarray(self.alpha(bias_voltage)) * self.length / 2)
         return out if out.ndim else float(out)
 
     @property
@@ -557,22 +277,22 @@ class RingModulator:
         lam0 = self.design_wavelength
         return check_array("wavelength", wavelength, low=lam0 - WAVELENGTH_SPAN, high=lam0 + WAVELENGTH_SPAN)
 
-    def round_trip_phase(self, wavelength, v_reverse=None):
+    def round_trip_phase(self, wavelength, bias_voltage=None):
         """φ = 2π·n_eff(λ, V)·L/λ (rad), n_eff(λ) = n_eff0 + Δ(V) − (n_g − n_eff0)(λ − λ0)/λ0."""
-        wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(v_reverse))
+        wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(bias_voltage))
         lam0, n0, ng = self.design_wavelength, self.waveguide.neff, self.group_index
         n = n0 + self._index_shift(v) - (ng - n0) * (wl - lam0) / lam0
         out = 2 * math.pi * n * self.length / wl
         return out if out.ndim else float(out)
 
     # --- transfer functions -------------------------------------------------------------------------
-    def field_transfer(self, wavelength, v_reverse=None):
+    def field_transfer(self, wavelength, bias_voltage=None):
         """Complex field transfer ``(through, drop)`` (drop is zero for an all-pass ring).
 
         Couplers [[t, −jk], [−jk, t]], propagation e^{−jφ}: through = (r1 − r2·a·e^{−jφ})/(1 − r1r2a·e^{−jφ}),
         drop = −k1k2·√a·e^{−jφ/2}/(1 − r1r2a·e^{−jφ}) (loss and phase split evenly between the halves).
         """
-        wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(v_reverse))
+        wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(bias_voltage))
         phi = np.asarray(self.round_trip_phase(wl, v))
         a = np.asarray(self.round_trip_amplitude(v))
         r1, r2 = self.self_coupling, self.drop_self_coupling
@@ -585,22 +305,22 @@ class RingModulator:
             return complex(thru), complex(drop)
         return thru, drop
 
-    def _round_trip(self, wavelength, v_reverse):
+    def _round_trip(self, wavelength, bias_voltage):
         """(a, cos φ, r1, r2): round-trip field amplitude and phase cosine, and the self-couplings."""
-        wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(v_reverse))
+        wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(bias_voltage))
         phi = np.asarray(self.round_trip_phase(wl, v))
         a = np.asarray(self.round_trip_amplitude(v))
         return a, np.cos(phi), self.self_coupling, self.drop_self_coupling
 
-    def transmission(self, wavelength, v_reverse=None):
+    def transmission(self, wavelength, bias_voltage=None):
         """Through-port power transmission (Bogaerts 2012 eqs. 2 and 5); arrays broadcast."""
-        a, c, r1, r2 = self._round_trip(wavelength, v_reverse)
+        a, c, r1, r2 = self._round_trip(wavelength, bias_voltage)
         out = ((r2 * a) ** 2 - 2 * r1 * r2 * a * c + r1**2) / (1 - 2 * r1 * r2 * a * c + (r1 * r2 * a) ** 2)
         return out if out.ndim else float(out)
 
-    def drop_transmission(self, wavelength, v_reverse=None):
+    def drop_transmission(self, wavelength, bias_voltage=None):
         """Drop-port power transmission (Bogaerts 2012 eq. 6); zero for an all-pass ring."""
-        a, c, r1, r2 = self._round_trip(wavelength, v_reverse)
+        a, c, r1, r2 = self._round_trip(wavelength, bias_voltage)
         out = (1 - r1**2) * (1 - r2**2) * a / (1 - 2 * r1 * r2 * a * c + (r1 * r2 * a) ** 2)
         return out if out.ndim else float(out)
 
@@ -610,16 +330,16 @@ class RingModulator:
         """Azimuthal order m of the tracked resonance."""
         if self.order is not None:
             return int(self.order)
-        delta = float(self.phase_shifter.carrier_index(self.bias)[0]) * self.junction_fraction
+        delta = float(self.phase_shifter.carrier_index(self.bias_voltage)[0]) * self.junction_fraction
         m_real = (self.group_index + delta) * self.length / self.design_wavelength - self._dispersion_offset()
         return max(1, int(round(m_real)))
 
-    def resonance_wavelength(self, v_reverse=None, order=None):
-        """Resonance wavelength (m) of ``order`` (default: the tracked one) at ``v_reverse``.
+    def resonance_wavelength(self, bias_voltage=None, order=None):
+        """Resonance wavelength (m) of ``order`` (default: the tracked one) at ``bias_voltage``.
 
         λ_m = (n_g + Δ(V))·L/(m + (n_g − n_eff0)·L/λ0), the root of φ(λ) = 2πm.
         """
-        v = self._v(v_reverse)
+        v = self._v(bias_voltage)
         m = self.resonance_order if order is None else order
         lam = (self.group_index + self._index_shift(v)) * self.length / (m + self._dispersion_offset())
         lam = np.asarray(lam)
@@ -629,9 +349,9 @@ class RingModulator:
                              f"{lam0 + WAVELENGTH_SPAN:g}] m, where the dispersion model holds")
         return lam if lam.ndim else float(lam)
 
-    def fsr(self, v_reverse=None):
+    def fsr(self, bias_voltage=None):
         """Free spectral range λ²/(n_g L) (m) at the tracked resonance."""
-        lam = np.asarray(self.resonance_wavelength(v_reverse))
+        lam = np.asarray(self.resonance_wavelength(bias_voltage))
         out = lam**2 / (self.group_index * self.length)
         return out if out.ndim else float(out)
 
@@ -639,70 +359,70 @@ class RingModulator:
         """FSR in frequency c/(n_g L) (Hz)."""
         return C / (self.group_index * self.length)
 
-    def fwhm(self, v_reverse=None):
+    def fwhm(self, bias_voltage=None):
         """Full width at half maximum (m): (1 − r1r2a)λ²/(π n_g L √(r1r2a)) (Bogaerts 2012 eq. 7)."""
-        lam = np.asarray(self.resonance_wavelength(v_reverse))
-        x = self.self_coupling * self.drop_self_coupling * np.asarray(self.round_trip_amplitude(v_reverse))
+        lam = np.asarray(self.resonance_wavelength(bias_voltage))
+        x = self.self_coupling * self.drop_self_coupling * np.asarray(self.round_trip_amplitude(bias_voltage))
         out = (1 - x) * lam**2 / (math.pi * self.group_index * self.length * np.sqrt(x))
         return out if out.ndim else float(out)
 
-    def q_loaded(self, v_reverse=None):
+    def q_loaded(self, bias_voltage=None):
         """Loaded Q = λ_res/FWHM."""
-        out = np.asarray(self.resonance_wavelength(v_reverse)) / np.asarray(self.fwhm(v_reverse))
+        out = np.asarray(self.resonance_wavelength(bias_voltage)) / np.asarray(self.fwhm(bias_voltage))
         return out if out.ndim else float(out)
 
-    def q_intrinsic(self, v_reverse=None):
+    def q_intrinsic(self, bias_voltage=None):
         """Intrinsic Q from the loss only: 2π n_g/(λ ᾱ)."""
         out = (2 * math.pi * self.group_index
-               / (np.asarray(self.resonance_wavelength(v_reverse)) * np.asarray(self.alpha(v_reverse))))
+               / (np.asarray(self.resonance_wavelength(bias_voltage)) * np.asarray(self.alpha(bias_voltage))))
         return out if out.ndim else float(out)
 
-    def q_coupling(self, v_reverse=None):
+    def q_coupling(self, bias_voltage=None):
         """Coupling (external) Q of both buses: 2π n_g L/(λ·(−2 ln(r1 r2))); 1/Q_L ≈ 1/Q_i + 1/Q_c."""
-        lam = np.asarray(self.resonance_wavelength(v_reverse))
+        lam = np.asarray(self.resonance_wavelength(bias_voltage))
         x = -2 * math.log(self.self_coupling * self.drop_self_coupling)
         out = 2 * math.pi * self.group_index * self.length / (lam * x)
         return out if out.ndim else float(out)
 
-    def finesse(self, v_reverse=None):
-        out = np.asarray(self.fsr(v_reverse)) / np.asarray(self.fwhm(v_reverse))
+    def finesse(self, bias_voltage=None):
+        out = np.asarray(self.fsr(bias_voltage)) / np.asarray(self.fwhm(bias_voltage))
         return out if out.ndim else float(out)
 
-    def resonance_transmission(self, v_reverse=None):
+    def resonance_transmission(self, bias_voltage=None):
         """Through-port transmission at resonance: (r1 − r2a)²/(1 − r1r2a)²."""
-        a = np.asarray(self.round_trip_amplitude(v_reverse))
+        a = np.asarray(self.round_trip_amplitude(bias_voltage))
         r1, r2 = self.self_coupling, self.drop_self_coupling
         out = (r1 - r2 * a) ** 2 / (1 - r1 * r2 * a) ** 2
         return out if out.ndim else float(out)
 
-    def drop_peak_transmission(self, v_reverse=None):
+    def drop_peak_transmission(self, bias_voltage=None):
         """Drop-port transmission at resonance: (1 − r1²)(1 − r2²)a/(1 − r1r2a)²."""
-        a = np.asarray(self.round_trip_amplitude(v_reverse))
+        a = np.asarray(self.round_trip_amplitude(bias_voltage))
         r1, r2 = self.self_coupling, self.drop_self_coupling
         out = (1 - r1**2) * (1 - r2**2) * a / (1 - r1 * r2 * a) ** 2
         return out if out.ndim else float(out)
 
-    def extinction_ratio_db(self, v_reverse=None):
+    def extinction_ratio_db(self, bias_voltage=None):
         """Through-port extinction 10·log10(T_max/T_min) (dB): off resonance vs on resonance.
 
         T_max = (r1 + r2a)²/(1 + r1r2a)² (anti-resonance). Infinite at exact critical coupling.
         """
-        a = np.asarray(self.round_trip_amplitude(v_reverse))
+        a = np.asarray(self.round_trip_amplitude(bias_voltage))
         r1, r2 = self.self_coupling, self.drop_self_coupling
         t_max = (r1 + r2 * a) ** 2 / (1 + r1 * r2 * a) ** 2
-        t_min = np.asarray(self.resonance_transmission(v_reverse))
+        t_min = np.asarray(self.resonance_transmission(bias_voltage))
         with np.errstate(divide="ignore"):
             out = 10 * np.log10(t_max / t_min)
         return out if out.ndim else float(out)
 
-    def resonance_shift_per_volt(self, v_reverse=None):
-        """dλ_res/dV (m/V) at ``v_reverse`` (central difference, 1 mV): ≈ f·(dΔn_eff/dV)·λ/n_g."""
-        v = self._v(v_reverse)
+    def resonance_shift_per_volt(self, bias_voltage=None):
+        """dλ_res/dV (m/V) at ``bias_voltage`` (central difference, 1 mV): ≈ f·(dΔn_eff/dV)·λ/n_g."""
+        v = self._v(bias_voltage)
         h = 1e-3
         out = (np.asarray(self.resonance_wavelength(v + h)) - np.asarray(self.resonance_wavelength(v - h))) / (2 * h)
         return out if out.ndim else float(out)
 
-    def operating_wavelength(self, v_reverse=None, side: str = "blue") -> float:
+    def operating_wavelength(self, bias_voltage=None, side: str = "blue") -> float:
         """Laser wavelength of steepest through-port slope next to the resonance: λ_res ∓ FWHM/(2√3).
 
         (Lorentzian dip; ``side="blue"`` puts the laser at shorter wavelength, so reverse bias, which
@@ -710,7 +430,7 @@ class RingModulator:
         """
         if side not in ("blue", "red"):
             raise ValueError(f"side must be 'blue' or 'red'; got {side!r}")
-        v = float(check_real("v_reverse", self.bias if v_reverse is None else v_reverse, low=-1.0, high=30.0))
+        v = self._scalar_v(bias_voltage)
         d = float(self.fwhm(v)) / (2 * math.sqrt(3))
         return float(self.resonance_wavelength(v)) + (-d if side == "blue" else d)
 
@@ -747,17 +467,17 @@ class RingModulator:
             raise ValueError("heater is None: this ring has no heater for thermal tuning")
         return self.heater
 
-    def thermal_tuning_efficiency(self, v_reverse=None) -> float:
+    def thermal_tuning_efficiency(self, bias_voltage=None) -> float:
         """dλ_res/dP_heater (m/W) = λ·(dn_eff/dT)/((n_g + Δ)·G'·L); independent of the heater's coverage."""
         h = self._require_heater()
-        lam = float(self.resonance_wavelength(v_reverse))
-        ng_eff = self.group_index + float(self._index_shift(self._v(v_reverse)))
+        lam = float(self.resonance_wavelength(bias_voltage))
+        ng_eff = self.group_index + float(self._index_shift(self._v(bias_voltage)))
         return lam * h.dneff_dt / (ng_eff * h.thermal_conductance_per_length * self.length)
 
-    def _tuning(self, wavelength, v_reverse=None) -> tuple[float, int]:
+    def _tuning(self, wavelength, bias_voltage=None) -> tuple[float, int]:
         h = self._require_heater()
         lt = float(self._wl(wavelength))
-        v = self._v(v_reverse)
+        v = self._v(bias_voltage)
         cold = float(self.junction_fraction * self._carriers(v)[0])  # Δ without the heater
         off = self._dispersion_offset()
         m = math.ceil((self.group_index + cold) * self.length / lt - off - 1e-12)
@@ -765,18 +485,18 @@ class RingModulator:
         power = (needed - cold) * h.thermal_conductance_per_length * self.length / h.dneff_dt
         return max(power, 0.0), m
 
-    def heater_power_for(self, wavelength, v_reverse=None) -> float:
+    def heater_power_for(self, wavelength, bias_voltage=None) -> float:
         """Heater power (W) that red-shifts the nearest resonance (from the blue side) onto ``wavelength``."""
-        return self._tuning(wavelength, v_reverse)[0]
+        return self._tuning(wavelength, bias_voltage)[0]
 
-    def tuned(self, wavelength, v_reverse=None, detuning: float = 0.0) -> RingModulator:
-        """A copy with ``heater_power`` and ``order`` set so that λ_res(v_reverse) = wavelength − detuning.
+    def tuned(self, wavelength, bias_voltage=None, detuning: float = 0.0) -> RingModulator:
+        """A copy with ``heater_power`` and ``order`` set so that λ_res(bias_voltage) = wavelength − detuning.
 
         E.g. ``detuning = -fwhm/(2√3)`` puts the laser at the blue max-slope point.
         """
         d = check_real("detuning", detuning, low=-WAVELENGTH_SPAN / 2, high=WAVELENGTH_SPAN / 2)
         target = float(check_real("wavelength", wavelength)) - d
-        p, m = self._tuning(target, v_reverse)
+        p, m = self._tuning(target, bias_voltage)
         if p > 1.0:
             raise ValueError(f"tuning needs {p:g} W of heater power (> 1 W)")
         return replace(self, heater_power=p, order=m)
@@ -787,26 +507,26 @@ class RingModulator:
         """Junction series resistance (Ω) of the doped length."""
         return self.phase_shifter.series_resistance_length / self.doped_length
 
-    def capacitance(self, v_reverse=None):
-        """Junction capacitance (F) of the doped length at ``v_reverse``."""
-        v = self._v(v_reverse)
+    def capacitance(self, bias_voltage=None):
+        """Junction capacitance (F) of the doped length at ``bias_voltage``."""
+        v = self._v(bias_voltage)
         out = np.asarray(self.phase_shifter.capacitance_per_length(v)) * self.doped_length
         return out if out.ndim else float(out)
 
-    def rc_time_constant(self, v_reverse=None):
+    def rc_time_constant(self, bias_voltage=None):
         """(R_source + R_junction)·C_junction (s)."""
-        out = (self.source_impedance + self.series_resistance) * np.asarray(self.capacitance(v_reverse))
+        out = (self.source_impedance + self.series_resistance) * np.asarray(self.capacitance(bias_voltage))
         return out if out.ndim else float(out)
 
-    def rc_bandwidth(self, v_reverse=None):
+    def rc_bandwidth(self, bias_voltage=None):
         """1/(2π·RC) (Hz)."""
-        out = 1.0 / (2 * math.pi * np.asarray(self.rc_time_constant(v_reverse)))
+        out = 1.0 / (2 * math.pi * np.asarray(self.rc_time_constant(bias_voltage)))
         return out if out.ndim else float(out)
 
     # --- coupled-mode theory ----------------------------------------------------------------------
-    def coupled_mode_parameters(self, v_reverse=None) -> CoupledModeParameters:
-        """CMT rates at ``v_reverse`` from the static ring: 1/τ_x = −ln(x)/T_rt for x = a, r1, r2."""
-        v = float(check_real("v_reverse", self.bias if v_reverse is None else v_reverse, low=-1.0, high=30.0))
+    def coupled_mode_parameters(self, bias_voltage=None) -> CoupledModeParameters:
+        """CMT rates at ``bias_voltage`` from the static ring: 1/τ_x = −ln(x)/T_rt for x = a, r1, r2."""
+        v = self._scalar_v(bias_voltage)
         t_rt = self.round_trip_time
         di = -math.log(float(self.round_trip_amplitude(v))) / t_rt
         d1 = -math.log(self.self_coupling) / t_rt
@@ -814,9 +534,9 @@ class RingModulator:
         w0 = 2 * math.pi * C / float(self.resonance_wavelength(v))
         return CoupledModeParameters(w0, di, d1, d2, math.sqrt(2 * d1), math.sqrt(2 * d2), t_rt)
 
-    def photon_lifetime(self, v_reverse=None) -> float:
+    def photon_lifetime(self, bias_voltage=None) -> float:
         """Energy lifetime of the loaded ring τ_ph = 1/(2/τ) ≈ Q_loaded/ω0 (s)."""
-        return self.coupled_mode_parameters(v_reverse).photon_lifetime
+        return self.coupled_mode_parameters(bias_voltage).photon_lifetime
 
     def _rates(self, v):
         """Vectorised (detuning-free) ω0(V) and total field decay 1/τ(V) (1/s)."""
@@ -840,7 +560,7 @@ class RingModulator:
                  input_field=None, initial: str = "steady", max_step: float | None = None) -> RingSimulation:
         """Time-domain response to a reverse-bias drive (V, sampled at ``sample_rate`` Hz).
 
-        wavelength: laser wavelength (m; default ``operating_wavelength()`` at ``bias``), within FSR/2
+        wavelength: laser wavelength (m; default ``operating_wavelength()`` at ``bias_voltage``), within FSR/2
         of the tracked resonance. input_power: laser power (W), scalar or one value per sample;
         input_field: complex field (√W) per sample instead (baseband at ``wavelength``).
         initial: ``"steady"`` (junction and ring in steady state at the first samples) or ``"empty"``
@@ -863,7 +583,7 @@ class RingModulator:
             s_in = np.sqrt(np.broadcast_to(p, (n,))).astype(complex)
         if initial not in ("steady", "empty"):
             raise ValueError(f"initial must be 'steady' or 'empty'; got {initial!r}")
-        lam = self._laser(wavelength, self.bias)
+        lam = self._laser(wavelength, self.bias_voltage)
         w_laser = 2 * math.pi * C / lam
 
         # tables on a uniform voltage grid covering the drive
@@ -897,7 +617,7 @@ class RingModulator:
         drop = -1j * mu2 * a if self.is_add_drop else None
         return RingSimulation(fs, lam, s_in, through, drop, a, vj)
 
-    def _small_signal(self, wavelength, v_reverse, port: str, include_rc: bool, input_power: float,
+    def _small_signal(self, wavelength, bias_voltage, port: str, include_rc: bool, input_power: float,
                       normalized: bool):
         """(P̂(f), P̂(0)): the linearised CMT + RC response as a function of frequency (Hz), in W per V of
         drive, and its low-frequency value; validates once, so that ``eo_bandwidth`` can evaluate it many
@@ -906,7 +626,7 @@ class RingModulator:
             raise ValueError(f"port must be 'through' or 'drop'; got {port!r}")
         if port == "drop" and not self.is_add_drop:
             raise ValueError("port 'drop' needs an add-drop ring (drop_gap is None)")
-        v = float(check_real("v_reverse", self.bias if v_reverse is None else v_reverse, low=-1.0, high=30.0))
+        v = self._scalar_v(bias_voltage)
         lam = self._laser(wavelength, v)
         p_in = check_real("input_power", input_power, low=0.0, low_open=True)
         w_laser = 2 * math.pi * C / lam
@@ -938,7 +658,7 @@ class RingModulator:
                              "detune the laser")
         return response, p0
 
-    def small_signal_response(self, frequencies, wavelength=None, v_reverse=None, port: str = "through",
+    def small_signal_response(self, frequencies, wavelength=None, bias_voltage=None, port: str = "through",
                               include_rc: bool = True, normalize: bool = True, input_power: float = 1.0):
         """Small-signal optical modulation response P̂(f) of the linearised CMT + RC equations.
 
@@ -949,16 +669,16 @@ class RingModulator:
         otherwise W per volt of drive amplitude at ``input_power`` (W).
         """
         f = check_array("frequencies", frequencies, low=0.0)
-        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, input_power, normalize)
+        response, p0 = self._small_signal(wavelength, bias_voltage, port, include_rc, input_power, normalize)
         out = response(f)
         if normalize:
             out = out / p0
         return out if out.ndim else complex(out)
 
-    def eo_bandwidth(self, wavelength=None, v_reverse=None, port: str = "through",
+    def eo_bandwidth(self, wavelength=None, bias_voltage=None, port: str = "through",
                      include_rc: bool = True) -> float:
         """Electro-optic 3-dB bandwidth (Hz): first frequency where |P̂(f)/P̂(0)| = 1/√2 (−3 dB electrical)."""
-        response, p0 = self._small_signal(wavelength, v_reverse, port, include_rc, 1.0, True)
+        response, p0 = self._small_signal(wavelength, bias_voltage, port, include_rc, 1.0, True)
         f = np.logspace(7, 13, 601)
         h = np.abs(response(f) / p0)
         below = np.nonzero(h < 1 / math.sqrt(2))[0]
@@ -974,18 +694,18 @@ class RingModulator:
         return brentq(g, f[i - 1], f[i], xtol=1e-3, rtol=1e-10)
 
     # --- summary --------------------------------------------------------------------------------------
-    def figures(self, v_reverse=None, v_swing: float = 2.0) -> dict:
-        """Headline figures at ``v_reverse`` (default ``bias``), SI with units in the keys.
+    def figures(self) -> dict:
+        """Headline figures at ``bias_voltage``, SI with units in the keys.
 
-        Modulation figures are for a swing of ``v_swing`` (V, peak-to-peak) centred on ``v_reverse``
+        Modulation figures are for a swing of ``DRIVE_SWING`` (2 V peak-to-peak) centred on ``bias_voltage``
         with the laser at the blue max-slope point.
         """
-        v = float(check_real("v_reverse", self.bias if v_reverse is None else v_reverse, low=-1.0, high=30.0))
-        sw = check_real("v_swing", v_swing, low=0.0, low_open=True, high=20.0)
+        v = self._scalar_v(None)
+        sw = DRIVE_SWING
         lam_op = self.operating_wavelength(v)
         mod = self.modulation(lam_op, v - sw / 2, v + sw / 2)
         out = {
-            "v_reverse_v": v,
+            "bias_voltage_v": v,
             "radius_m": self.radius,
             "gap_m": self.gap,
             "round_trip_length_m": self.length,

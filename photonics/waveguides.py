@@ -18,7 +18,7 @@ overlap fractions and group index (within ~5 %), which is what the device models
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -107,7 +107,6 @@ class RibWaveguide:
     wavelength: float = CARRIER_WAVELENGTH
     temperature: float = 300.0
     intrinsic_loss_db_per_m: float = 200.0
-    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
         check_real("width", self.width, low=150e-9, high=5e-6)

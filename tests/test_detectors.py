@@ -342,7 +342,7 @@ def test_bad_fields_and_arguments():
     for fs in (0.0, -1e9, float("nan")):
         with pytest.raises(ValueError, match="sample_rate"):
             pd.detect(ok, fs, noise=False)
-    with pytest.raises(ValueError, match="rng"):
+    with pytest.raises(TypeError, match="rng"):
         pd.detect(ok, 1e9)
     with pytest.raises(ValueError, match="power"):
         pd.photocurrent(-1e-3)

@@ -86,7 +86,7 @@ def test_energy_conserved_without_loss(dual):
     rng = np.random.default_rng(0)
     shape = (2, 2048) if dual else (2048,)
     a = (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) * 0.05
-    fiber = Fiber(80e3, alpha_db_per_km=0.0, pmd_ps_sqrt_km=0.1 if dual else 0.0)
+    fiber = Fiber(80e3, alpha_db_per_km=0.0, pmd_ps_per_sqrt_km=0.1 if dual else 0.0)
     out = fiber.propagate(a, 256e9, step=1e3, rng=1)
     assert np.sum(np.abs(out) ** 2) == pytest.approx(np.sum(np.abs(a) ** 2), rel=1e-10)
 
@@ -132,7 +132,7 @@ def test_nonlinear_kernels_match_numpy():
 def test_pmd_mean_dgd():
     # N equal-DGD sections with random rotations: Maxwellian DGD with mean = PMD coefficient·√L
     # (Gisin et al., Pure Appl. Opt. 4, 511 (1995)); DGD = 2·√|det(dU/dω)| of the total Jones matrix U
-    fiber = Fiber(100e3, pmd_ps_sqrt_km=0.1, n_pmd_sections=50)
+    fiber = Fiber(100e3, pmd_ps_per_sqrt_km=0.1, n_pmd_sections=50)
     rng = np.random.default_rng(4)
     h = 1e8
     dgd = []
@@ -148,7 +148,7 @@ def test_pmd_mean_dgd():
 def test_pmd_in_propagation_matches_jones_matrices():
     rng = np.random.default_rng(5)
     a = rng.standard_normal((2, 512)) + 1j * rng.standard_normal((2, 512))
-    fiber = Fiber(50e3, alpha_db_per_km=0.0, dispersion_ps_nm_km=0.0, gamma_per_w_km=0.0, pmd_ps_sqrt_km=0.5,
+    fiber = Fiber(50e3, alpha_db_per_km=0.0, dispersion_ps_nm_km=0.0, gamma_per_w_km=0.0, pmd_ps_per_sqrt_km=0.5,
                   n_pmd_sections=20)
     out = fiber.propagate(a, 200e9, rng=9)
     f = np.fft.fftfreq(512, 1 / 200e9)
@@ -172,7 +172,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="precision"):
         fiber.propagate(np.ones(16, complex), 1e11, precision="half")
     with pytest.raises(ValueError, match="rng"):
-        Fiber(10e3, pmd_ps_sqrt_km=0.1).propagate(np.ones((2, 16), complex), 1e11)
+        Fiber(10e3, pmd_ps_per_sqrt_km=0.1).propagate(np.ones((2, 16), complex), 1e11)
     with pytest.raises(ValueError, match="length"):
         Fiber(-1.0)
     with pytest.raises(ValueError, match="alpha_db_per_km"):

@@ -77,7 +77,7 @@ def test_demo_section(tmp_path, capsys):
 
 
 def test_through_cli_main(monkeypatch, capsys):
-    # the wiring the lead adds (COMMAND_MODULES), simulated here: bad input exits 2 with a clean message
+    # the wiring of optolink/cli.py (COMMAND_MODULES), simulated here: bad input exits 2 with a clean message
     from optolink import cli
 
     monkeypatch.setattr(cli, "COMMAND_MODULES", ["flows_budget"])

@@ -1,5 +1,5 @@
 """``optolink simulate`` handler and the link demo section (optolink.flows_links), tested directly (the CLI
-wiring in optolink/cli.py is the lead's)."""
+wiring is in optolink/cli.py)."""
 
 import argparse
 import json

@@ -7,6 +7,7 @@ Acceptance: ≥ 40 devices of every kind, zero layout-check violations and zero 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 
@@ -14,12 +15,12 @@ import h5py
 import klayout.db as kdb
 import pytest
 
-from layouts.annotation import KINDS
 from layouts.checks import FIBER_PITCH_UM, RULES, read_lyrdb_counts, run_checks
 from layouts.doe import plan
-from layouts.manifest import read_manifest
 from layouts.readback import compare_performance, fresh_performance, read_chip
 from optolink.flows_chip import demo_section
+from photonics.devices import KINDS
+from photonics.manifest import read_manifest
 from photonics.modulators import MachZehnderModulator
 from photonics.phase_shifters import DepletionPhaseShifter
 from photonics.rings import RingModulator
@@ -30,7 +31,8 @@ def chip(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
     summary = demo_section(out)
     d = out / "chip"
-    return {"summary": summary, "dir": d, "manifest": read_manifest(d / "chip.manifest.json")}
+    typed = read_manifest(d / "chip.manifest.json")
+    return {"summary": summary, "dir": d, "manifest": typed.data, "typed": typed}
 
 
 def test_default_chip_has_every_kind_and_at_least_40_devices(chip):
@@ -182,3 +184,116 @@ def test_mzm_length_and_ring_gap_sweeps_change_geometry_and_figures_together(chi
                      key=lambda d: d["parameters"]["ring"]["gap"])
         k = [d["performance"]["power_coupling"] for d in row]
         assert all(a > b for a, b in zip(k, k[1:], strict=False))  # wider gap, weaker coupling
+
+
+# ------------------------------------------------------------------------------------------------------
+# The manifest as its one owner (photonics.manifest) writes and reads it
+# ------------------------------------------------------------------------------------------------------
+def test_written_manifest_validates_against_its_json_schema(chip):
+    import jsonschema  # an independent validator of the schema file shipped with photonics
+
+    from photonics.manifest import SCHEMA, load_schema
+
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    raw = json.loads((chip["dir"] / "chip.manifest.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(raw)
+    assert raw["schema"] == SCHEMA == "optolink.chip-manifest/2"
+    bad = dict(raw, devices=[{k: v for k, v in raw["devices"][0].items() if k != "performance"}])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(bad)
+
+
+def test_provenance_ties_the_manifest_to_the_gds(chip, tmp_path):
+    import hashlib
+    import shutil
+
+    from optolink.core.provenance import software_version
+    from photonics.devices import fingerprint
+
+    m = chip["typed"]
+    gds = chip["dir"] / "chip.gds"
+    assert m.provenance.gds_sha256 == hashlib.sha256(gds.read_bytes()).hexdigest()
+    ly = kdb.Layout()
+    ly.read(str(gds))
+    assert m.provenance.top_cell == ly.top_cells()[0].name and m.provenance.software_version == software_version()
+    assert set(m.provenance.device_fingerprints) == set(m.names)
+    # a fingerprint depends on the parameter values only (key order does not matter) and sees any change
+    d = m.devices[0]
+    shuffled = json.loads(json.dumps(d.parameters, sort_keys=True))
+    assert fingerprint(shuffled) == m.provenance.device_fingerprints[d.name] == d.fingerprint
+    arg = next(iter(d.parameters))
+    changed = {arg: dict(d.parameters[arg], **{k: v * (1 + 1e-12) for k, v in d.parameters[arg].items()
+                                               if isinstance(v, float) and v != 0.0})}
+    assert fingerprint(changed) != d.fingerprint
+    # editing the GDS after the manifest was written is detected
+    copy = tmp_path / "chip"
+    shutil.copytree(chip["dir"], copy)
+    with open(copy / "chip.gds", "ab") as fh:
+        fh.write(b"\0\0")
+    rb = read_chip(copy / "chip.gds", copy / "chip.manifest.json")
+    assert any("SHA-256" in p for p in rb.problems)
+
+
+def test_manifest_read_back_equals_independently_built_devices_of_every_kind(chip):
+    # the manifest read from disk holds, for each DOE point, the figures of the object built here from it
+    from photonics.detectors import PinPhotodiode
+    from photonics.devices import LaserFootprint, Loopback
+    from photonics.modulators import IQModulator
+
+    build = {"photodetector": lambda p: PinPhotodiode(area=p["photodiode.area"],
+                                                      intrinsic_thickness=p["photodiode.intrinsic_thickness"]),
+             "laser": lambda p: LaserFootprint(clearance=p["footprint.clearance"]),
+             "loopback": lambda p: Loopback(length=p["loopback.length"], coupler=p.get("loopback.coupler", "grating")),
+             "iq_modulator": lambda p: IQModulator() if not p.get("variant") else IQModulator(
+                 mzm_i=dataclasses.replace(IQModulator().mzm_i, length=2e-3),
+                 mzm_q=dataclasses.replace(IQModulator().mzm_q, length=2e-3))}
+    seen = set()
+    for d in chip["typed"].devices:
+        if d.kind in build:
+            point = dict(d.entry["doe"])
+            if d.name.startswith("ec_loopback"):
+                point["loopback.coupler"] = "edge"
+            assert d.performance == build[d.kind](point).figures(), d.name
+            seen.add(d.kind)
+    assert seen == set(build)
+
+
+def test_bad_manifests_are_refused_clearly(chip, tmp_path):
+    from photonics.manifest import ManifestError, parse
+
+    raw = json.loads((chip["dir"] / "chip.manifest.json").read_text())
+    with pytest.raises(ManifestError, match=r"schema 'optolink.chip-manifest/1' is not the one"):
+        parse(dict(raw, schema="optolink.chip-manifest/1"))
+    with pytest.raises(ManifestError, match="not an optolink chip manifest"):
+        parse({"devices": raw["devices"]})
+    with pytest.raises(ManifestError, match="lacks"):
+        parse(dict(raw, devices=[{k: v for k, v in raw["devices"][0].items() if k != "ports"}]))
+    m = chip["typed"]
+    with pytest.raises(ManifestError, match=r"no device named 'mzm_99'; candidates: \['mzm_00'"):
+        m.device("mzm_99")
+    with pytest.raises(ManifestError, match=r"no laser device named 'mzm_00'|is a 'mzm', not a 'laser'"):
+        m.device("mzm_00", "laser")
+    with pytest.raises(ManifestError, match="choose one by name"):
+        m.pick("mzm")
+    edited = json.loads(json.dumps(raw))
+    edited["devices"][0]["parameters"]["modulator"]["length"] = 9e-3
+    with pytest.raises(ManifestError, match="fingerprint"):
+        parse(edited)
+
+
+def test_transmitter_figures_from_the_chip_manifest(chip):
+    # links reads the chip through the same owner: a named laser's power_w and a named MZM's figures
+    from links.chip import iq_modulation_loss_db, transmitter_from_manifest
+
+    m = chip["typed"]
+    las, mzm = m.best("laser", "power_w"), m.of_kind("mzm")[0]
+    tx = transmitter_from_manifest(chip["dir"] / "chip.manifest.json", 59.84375e9, laser=las.name,
+                                   modulator=mzm.name)
+    assert tx.laser_power_dbm == pytest.approx(10 * math.log10(las.performance["power_w"] / 1e-3), rel=1e-12)
+    assert tx.tx_power_dbm == pytest.approx(tx.laser_power_dbm - mzm.performance["insertion_loss_db"]
+                                            - iq_modulation_loss_db("16QAM", 0.5), rel=1e-12)
+    from photonics.manifest import ManifestError
+
+    with pytest.raises(ManifestError, match="candidates"):
+        transmitter_from_manifest(m, 59.84375e9, laser="dfb", modulator=mzm.name)

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from links.ber_curve import required_osnr_from_curve
 from links.fiber import Fiber
 from links.metrics import osnr_from_snr, required_snr_db, snr_from_osnr, theoretical_ber
-from links.simulate import LinkConfig, ber_vs_osnr, required_osnr, simulate_link
+from links.simulate import LinkConfig, ber_vs_osnr, simulate_link
 from links.standards import STANDARDS
 
 BAUD = STANDARDS["400ZR"].baud_rate
@@ -62,9 +63,18 @@ def test_400zr_full_blind_chain_within_1_db_of_the_ideal_receiver():
 
 
 def test_required_osnr_interpolation():
-    assert required_osnr([10, 12, 14], [1e-1, 1e-2, 1e-3], 1e-2) == pytest.approx(12.0)
-    assert required_osnr([10, 12], [1e-1, 1e-2], 10 ** -1.5) == pytest.approx(11.0)
-    assert math.isnan(required_osnr([10, 12], [1e-1, 5e-2], 1e-3))
+    # log10(BER) linear in OSNR between the bracketing points: the crossing of 10^-1.5 lies halfway
+    assert required_osnr_from_curve(([10, 12, 14], [1e-1, 1e-2, 1e-3]), 1e-2) == pytest.approx(12.0)
+    assert required_osnr_from_curve(([10, 12], [1e-1, 1e-2]), 10 ** -1.5) == pytest.approx(11.0)
+    assert math.isnan(required_osnr_from_curve(([10, 12], [1e-1, 5e-2]), 1e-3))
+
+
+def test_a_simulated_curve_that_never_reaches_the_threshold_has_no_required_osnr():
+    # at 4-8 dB OSNR an ideal DP-16QAM receiver is far above the 1.22e-2 threshold (BER > 0.1, Cho & Yoon 2002):
+    # the sweep reports NaN (written as null in JSON by the CLI), not an extrapolated number
+    sweep = ber_vs_osnr("400ZR", (4.0, 8.0), config=LinkConfig(n_symbols=4096, ideal=True))
+    assert np.all(sweep.ber > 1.22e-2)
+    assert math.isnan(sweep.required_osnr_db)
 
 
 def test_result_to_dict_is_json_ready():

@@ -6,9 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from links.budget import CoherentBudget, PowerBudget
+from links.budget import CoherentBudget
 from links.linkfile import FIBERS, PRESETS, evaluate, link_from_standard, load_link, parse_link, preset
 from links.metrics import snr_from_osnr, theoretical_ber
+from links.power_budget import PowerBudget
 
 
 def test_presets_evaluate():
@@ -163,9 +164,10 @@ def test_file_errors(tmp_path):
 def test_chip_manifest_sets_tx_power_and_a_bandwidth_penalty(tmp_path):
     from links.chip import iq_modulation_loss_db, modulator_bandwidth_penalty_db
 
-    manifest = {"devices": [
-        {"name": "dfb", "kind": "laser", "performance": {"output_power_w": 0.05}},
-        {"name": "mzm", "kind": "mzm", "performance": {"insertion_loss_db": 6.0, "eo_bandwidth_hz": 30e9}}]}
+    entry = {"cell": "c", "position_um": [0, 0], "ports": [], "parameters": {}}
+    manifest = {"schema": "optolink.chip-manifest/2", "devices": [
+        {"name": "dfb", "kind": "laser", **entry, "performance": {"power_w": 0.05}},
+        {"name": "mzm", "kind": "mzm", **entry, "performance": {"insertion_loss_db": 6.0, "eo_bandwidth_hz": 30e9}}]}
     (tmp_path / "chip.manifest.json").write_text(json.dumps(manifest))
     data = preset("400ZR-DCI-120km")
     data["transceiver"] = {"chip_manifest": "chip.manifest.json"}

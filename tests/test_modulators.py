@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import brentq, minimize_scalar
 
+from photonics.electrodes import LumpedElectrode
 from photonics.modulators import DualPolIQModulator, IQModulator, MachZehnderModulator
 from photonics.phase_shifters import DepletionPhaseShifter
 
@@ -71,7 +72,8 @@ def test_quadrature_transfer_is_half_of_peak(mzm):
 def test_lumped_rc_response():
     # Lumped push-pull MZM, open termination, no pad: two junctions in series (C = cL/2, R = 2r/L) driven
     # from Z_S: |H| = 1/√(1 + (ωτ)²), τ = (Z_S + R)·C  (single pole, e.g. Reed 2014 §3)
-    m = MachZehnderModulator(length=0.5e-3, lumped=True, termination_impedance=None, pad_capacitance=0.0)
+    m = MachZehnderModulator(length=0.5e-3, electrode=LumpedElectrode(pad_capacitance=0.0),
+                             termination_impedance=None)
     r, c = m.phase_shifter.series_resistance_length, float(m.phase_shifter.capacitance_per_length(2.0))
     tau = (50.0 + 2 * r / m.length) * c * m.length / 2
     f = np.array([1e9, 20e9, 50e9])

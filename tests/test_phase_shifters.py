@@ -100,7 +100,7 @@ def test_bias_errors():
     ps = DepletionPhaseShifter()
     with pytest.raises(ValueError, match="v_reverse"):
         ps.delta_neff(-2.0)  # forward bias beyond V_bi
-    with pytest.raises(ValueError, match="v_reverse"):
+    with pytest.raises(ValueError, match="bias_voltage"):
         ps.vpi_l(0.0)
     with pytest.raises(ValueError, match="punch-through"):
         ps.delta_neff(500.0)

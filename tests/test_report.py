@@ -3,16 +3,13 @@
 import json
 import os
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 
 import pytest
 
-from links import report
+from links import report_html
 from links.linkfile import evaluate, parse_link, preset
 from links.report import (
-    REPORT_SCHEMA,
     SCHEMA_FILENAME,
     SchemaError,
     render_markdown,
@@ -160,37 +157,16 @@ def test_markdown_states_bandwidths(written):
 
 
 # --- headless Chromium --------------------------------------------------------------------------------------
-def _chromium():
-    path = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else (
-        shutil.which("chromium") or shutil.which("chromium-browser"))
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI (.ci/run installs it) but was not found")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return path
-
-
-def _open_in_chromium(html_path, tmp_path):
-    """Load a page in headless Chromium; return (serialised DOM, console messages)."""
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'chromium-profile'}", "--enable-logging=stderr", "--v=0", "--dump-dom",
-           html_path.resolve().as_uri()]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout, [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
-
-
-def test_chromium_console_detector_can_fail(tmp_path):
+def test_chromium_console_detector_can_fail(tmp_path, open_in_chromium):
     page = tmp_path / "bad.html"
     page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body>'
                     '<script>console.error("boom"); notDefined();</script></body></html>')
-    _, console = _open_in_chromium(page, tmp_path)
+    _, console = open_in_chromium(page)
     assert any("boom" in line for line in console) and any("notDefined" in line for line in console)
 
 
-def test_html_opens_in_chromium_without_console_errors(written, tmp_path):
-    dom, console = _open_in_chromium(written[0] / "zr.html", tmp_path)
+def test_html_opens_in_chromium_without_console_errors(written, open_in_chromium):
+    dom, console = open_in_chromium(written[0] / "zr.html")
     assert console == []
     for pid in PLOTS:
         m = re.search(rf'<figure id="{pid}".*?</figure>', dom, re.S)
@@ -220,7 +196,7 @@ def test_no_partial_report_on_error(zr, tmp_path, monkeypatch):
     def broken(data):
         raise RuntimeError("plotting failed")
 
-    monkeypatch.setattr(report, "_plots", broken)  # fails after the JSON and Markdown are rendered
+    monkeypatch.setattr(report_html, "_plots", broken)  # fails after the JSON and Markdown are rendered
     with pytest.raises(RuntimeError, match="plotting failed"):
         write_report(zr, out, stem="zr")
     assert sorted(os.listdir(out)) == ["keep.txt"]
@@ -258,8 +234,50 @@ def test_power_budget_report(tmp_path):
     assert "power margin" in render_markdown(data)
 
 
-def test_schema_file_is_the_shipped_schema(written):
-    assert json.loads((written[0] / SCHEMA_FILENAME).read_text()) == json.loads(json.dumps(REPORT_SCHEMA))
+def _broken_documents(data):
+    """Deliberately broken copies of a valid report document, each violating one rule of the format."""
+    def copy():
+        return json.loads(json.dumps(data))
+
+    out = []
+    d = copy()
+    del d["verdict"]  # a required top-level key
+    out.append(("missing verdict", d))
+    d = copy()
+    d["verdict"] = "MAYBE"  # not PASS/FAIL/n/a
+    out.append(("bad verdict", d))
+    d = copy()
+    del d["figures"]["center_gsnr"]["bandwidth_hz"]  # an SNR without its bandwidth
+    out.append(("SNR without bandwidth", d))
+    d = copy()
+    d["figures"]["center_gsnr"]["value"] = "high"  # a figure that is not a number
+    out.append(("non-numeric figure", d))
+    d = copy()
+    d["unexpected"] = 1  # no additional top-level properties
+    out.append(("extra key", d))
+    d = copy()
+    d["schema"] = "optolink.budget/0"  # another schema version
+    out.append(("wrong schema id", d))
+    return out
+
+
+def test_schema_file_accepts_real_reports_and_rejects_broken_ones(written, tmp_path):
+    # jsonschema (an independent implementation of JSON Schema 2020-12) against the schema file a report ships:
+    # every real report validates, and each deliberately broken document is rejected by it and by ours
+    jsonschema = pytest.importorskip("jsonschema")
+    out, _ = written
+    schema = json.loads((out / SCHEMA_FILENAME).read_text())
+    checker = jsonschema.Draft202012Validator(schema)
+    power = parse_link({"kind": "power", "tx_power_dbm": -8, "rx_sensitivity_dbm": -22, "fiber": {"length_km": 30}})
+    docs = [json.loads((out / "zr.json").read_text()),
+            json.loads(render_report(evaluate(power), "json")["budget.json"]),
+            json.loads(render_report(evaluate(parse_link(preset("OpenZR+-metro-6x80km"))), "json")["budget.json"])]
+    for doc in docs:
+        checker.validate(doc)
+    for what, bad in _broken_documents(docs[0]):
+        assert not checker.is_valid(bad), what
+        with pytest.raises(SchemaError):
+            validate(bad)
 
 
 def test_reports_without_a_transceiver_and_with_a_ber_curve():

@@ -68,7 +68,7 @@ def _run_sweep_process(store, counter, n, delay, kill_at=-1, wait=True):
 
 
 def test_sigkill_halfway_then_resume_exactly_once(tmp_path):
-    # Acceptance (issue 7): a 500-point sweep killed with SIGKILL halfway, then re-run, ends with exactly
+    # A 500-point sweep killed with SIGKILL halfway, then re-run, ends with exactly
     # 500 points, none computed twice, and the file is readable right after the kill.
     store, counter = tmp_path / "s.h5", tmp_path / "count.txt"
     proc = _run_sweep_process(store, counter, 500, 0.0, kill_at=250)

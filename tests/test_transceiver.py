@@ -10,7 +10,7 @@ from links.receiver import Adc, CoherentReceiver
 from links.signals import dual_pol_frame, matched_filter
 from links.transmitter import Dac, Transmitter
 from optolink.core.units import dbm_to_watt
-from photonics.lasers import PhaseNoiseLaser
+from photonics.cw_laser import PhaseNoiseLaser
 
 BAUD = 59.84375e9
 FS = 2 * BAUD

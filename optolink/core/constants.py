@@ -6,14 +6,11 @@ One place for them: every other module imports from here.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 Q = 1.602176634e-19  # elementary charge, C (exact)
 K_B = 1.380649e-23  # Boltzmann constant, J/K (exact)
 H = 6.62607015e-34  # Planck constant, J s (exact)
-HBAR = H / (2.0 * math.pi)  # reduced Planck constant, J s
 C = 299792458.0  # speed of light in vacuum, m/s (exact)
 EPS0 = 8.8541878128e-12  # vacuum permittivity, F/m
 MU0 = 1.25663706212e-6  # vacuum permeability, H/m

@@ -66,13 +66,3 @@ def wavelength_to_frequency(wavelength):
 def frequency_to_wavelength(frequency):
     """Vacuum wavelength (m) of an optical frequency (Hz)."""
     return _out(C / np.asarray(frequency, dtype=float))
-
-
-def delta_wavelength_to_delta_frequency(delta_wavelength, wavelength):
-    """Frequency width (Hz) of a small wavelength width (m) at `wavelength` (m): c·Δλ/λ²."""
-    return _out(C * np.asarray(delta_wavelength, dtype=float) / np.asarray(wavelength, dtype=float) ** 2)
-
-
-def delta_frequency_to_delta_wavelength(delta_frequency, wavelength):
-    """Wavelength width (m) of a small frequency width (Hz) at `wavelength` (m): λ²·Δf/c."""
-    return _out(np.asarray(delta_frequency, dtype=float) * np.asarray(wavelength, dtype=float) ** 2 / C)

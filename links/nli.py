@@ -1,0 +1,134 @@
+"""The closed-form incoherent GN model of fibre nonlinear interference (NLI) of a WDM channel plan.
+
+P. Poggiolini, "The GN model of non-linear propagation in uncompensated coherent optical systems",
+J. Lightw. Technol. 30(24), 3857 (2012) [arXiv:1209.0394, eq. 120], and P. Poggiolini et al., "The GN-model of
+fiber non-linear propagation and its applications", J. Lightw. Technol. 32(4), 694 (2014). For channel i
+(bandwidth B_i, power P_i) and each channel j, with L_eff = (1 − e^{−αL})/α, L_eff,a = 1/α (α the *power*
+attenuation, 1/m)::
+
+    P_NLI,i = (16/27) γ² L_eff² P_i Σ_j (2 − δ_ij) P_j² ψ_ij / B_j²
+    ψ_ij = [asinh(π²|β2|L_eff,a B_i (Δf_ij + B_j/2)) − asinh(π²|β2|L_eff,a B_i (Δf_ij − B_j/2))]
+           / (4π |β2| L_eff,a)
+
+β2 for a pair is taken at the pair's mid frequency (β2 + πβ3(f_i + f_j − 2f_0), the β3 extension of the closed
+form in Poggiolini et al. 2014), from D(λ) = D + S·(λ − λ_ref). The model needs a lossy (α > 0), dispersive
+fibre. See `links.budget` for the approximations and how spans add.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numba import njit, prange
+
+from optolink.core.constants import C
+from optolink.core.validate import check_array
+
+from .fiber import Fiber
+
+__all__ = ["nli_coefficients", "psi_matrices", "span_scale", "fiber_types"]
+
+
+def _fiber_key(span: Fiber) -> tuple:
+    """What ψ depends on: loss and dispersion (not length or γ, which only scale η)."""
+    return (span.alpha_db_per_km, span.dispersion_ps_nm_km, span.dispersion_slope_ps_nm2_km,
+            span.reference_frequency)
+
+
+@njit(cache=True, inline="always")
+def _t_of(v):  # pragma: no cover - compiled
+    """e^{asinh v} = v + √(v² + 1), written as 1/(√(v² + 1) − v) for v < 0 (no cancellation)."""
+    r = math.sqrt(v * v + 1.0)
+    return v + r if v >= 0.0 else 1.0 / (r - v)
+
+
+@njit(cache=True, parallel=True)
+def _psi_kernel(f, b, d0, slope, lref, la, symmetric, out):  # pragma: no cover - compiled
+    """out[k,i,j] = (16/27)(2 − δ_ij) ψ_ij / B_j² for fibre type k (compiled on first call, not at import).
+
+    asinh(u) − asinh(w) = log(t(u)/t(w)) with t = e^{asinh}: one log instead of two asinh. For equal
+    bandwidths ψ is symmetric (the asinh difference is even in Δf), so only j ≥ i is computed.
+    """
+    n = f.size
+    for kr in prange(d0.size * n):
+        k = kr // n
+        i = kr % n
+        for j in range(i if symmetric else 0, n):
+            lam = 2.0 * C / (f[i] + f[j])  # β2 of the pair at its mid frequency
+            d = (d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6
+            beta2 = abs(lam * lam * d / (2.0 * math.pi * C))
+            x = math.pi * math.pi * beta2 * la[k] * b[i]
+            df = f[j] - f[i]
+            psi = math.log(_t_of(x * (df + 0.5 * b[j])) / _t_of(x * (df - 0.5 * b[j]))) / (
+                4.0 * math.pi * beta2 * la[k])
+            w = 1.0 if i == j else 2.0
+            out[k, i, j] = 16.0 / 27.0 * w * psi / (b[j] * b[j])
+            if symmetric:
+                out[k, j, i] = out[k, i, j]
+
+
+def psi_matrices(f: np.ndarray, b: np.ndarray, fibers: Sequence[Fiber]) -> np.ndarray:
+    """(16/27)·(2 − δ_ij)·ψ_ij/B_j² per fibre type, shape (F, n, n): η = γ²·L_eff² times this.
+
+    A Numba kernel, parallel over fibre types × channels (checked against a NumPy reference in the tests).
+    """
+    if any(s.alpha_db_per_km <= 0 for s in fibers):
+        raise ValueError("the GN model needs lossy spans (alpha_db_per_km > 0): its asymptotic effective length "
+                         "is 1/α")
+    d0 = np.array([s.dispersion_ps_nm_km for s in fibers], dtype=float)
+    slope = np.array([s.dispersion_slope_ps_nm2_km for s in fibers], dtype=float)
+    lref = np.array([s.reference_wavelength for s in fibers], dtype=float)
+    la = 1.0 / np.array([s.alpha for s in fibers], dtype=float)  # asymptotic effective length, m
+    edges = C / np.array([f.min(), f.max()])  # D is linear in λ: its extremes are at the band edges
+    d_edges = d0[:, None] + slope[:, None] * (edges[None, :] - lref[:, None]) * 1e9
+    if np.any(np.abs(d_edges) < 0.1) or np.any(np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1])):
+        k = int(np.argmax(np.any(np.abs(d_edges) < 0.1, axis=1) | (np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1]))))
+        raise ValueError(f"a span's dispersion reaches |D| < 0.1 ps/(nm·km) inside the channel plan (fibre with "
+                         f"D = {d0[k]:g} ps/(nm·km), slope {slope[k]:g}); the GN model needs a dispersive fibre")
+    out = np.empty((len(fibers), f.size, f.size))
+    symmetric = bool(np.all(b == b[0]))
+    _psi_kernel(np.ascontiguousarray(f, dtype=float), np.ascontiguousarray(b, dtype=float), d0, slope, lref, la,
+                  symmetric, out)
+    return out
+
+
+def span_scale(span: Fiber) -> float:
+    """γ²·L_eff² (1/W²): the span factor of η."""
+    return (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length**2
+
+
+def nli_coefficients(frequency, bandwidth, spans: Sequence[Fiber]) -> np.ndarray:
+    """GN-model NLI coefficients η[k, i, j] (1/W²) of each span: P_NLI,i = Σ_j η[k,i,j]·P_i·P_j² at the
+    span input, in channel i's bandwidth (closed-form incoherent GN model, Poggiolini 2012 eq. 120).
+
+    ``frequency`` and ``bandwidth`` (Hz) per channel; each channel pair uses β2 at its mid frequency.
+    ψ is computed once per fibre type (loss and dispersion), vectorised over types × channels × channels;
+    length and γ enter as the factor γ²·L_eff².
+    """
+    f = check_array("frequency", frequency, low=100e12, high=400e12)
+    b = check_array("bandwidth", bandwidth, low=0.0, low_open=True)
+    if f.ndim != 1 or b.shape != f.shape:
+        raise ValueError("frequency and bandwidth must be 1-D arrays of the same length")
+    spans = list(spans)
+    if not spans:
+        raise ValueError("spans must not be empty")
+    fibers, idx = fiber_types(spans)
+    psi = psi_matrices(f, b, fibers)
+    return np.array([span_scale(s) for s in spans])[:, None, None] * psi[idx]
+
+
+def fiber_types(spans: Sequence[Fiber]) -> tuple[list[Fiber], np.ndarray]:
+    """The distinct fibre types of ``spans`` (loss and dispersion; first-seen order, one representative span
+    each) and the index of each span's type: ψ is computed once per type."""
+    keys, idx = _unique([_fiber_key(s) for s in spans])
+    return [spans[int(np.argmax(idx == u))] for u in range(len(keys))], idx
+
+
+def _unique(items: Sequence) -> tuple[list, np.ndarray]:
+    """Unique hashable items (first-seen order) and the index of each item into them."""
+    seen: dict = {}
+    idx = np.array([seen.setdefault(it, len(seen)) for it in items], dtype=int)
+    return list(seen), idx
+
