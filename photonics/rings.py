@@ -15,22 +15,8 @@ n_eff(λ) = n_eff0 + Δ(V) − (n_g − n_eff0)(λ − λ0)/λ0, so that FSR = �
 Coupling vs gap (κ(g), the bus-ring coupler's K = sin²Φ): ``photonics.couplers``. The time-domain CMT
 kernel and its records: ``photonics.ring_dynamics``.
 
-Dynamics: coupled-mode theory in time (H. A. Haus, "Waves and Fields in Optoelectronics", 1984, ch. 7;
-W. D. Sacher and J. K. S. Poon, "Dynamics of microring resonator modulators", Opt. Express 16, 15741
-(2008)), in a frame rotating at the laser frequency ω:
-
-    da/dt = (j(ω0(V_j) − ω) − 1/τ(V_j))·a − jμ1·s_in,   s_thru = s_in − jμ1·a,   s_drop = −jμ2·a
-    1/τ = 1/τ_i(V_j) + 1/τ_e1 + 1/τ_e2,   μk² = 2/τ_ek,   1/τ_i = −ln(a)/T_rt,  1/τ_ek = −ln(rk)/T_rt
-    dV_j/dt = (V_drive − V_j) / ((R_source + R_junction)·C_junction(V_j))
-
-|a|² is the stored energy (J) when s is in √W; the photon (energy) lifetime is τ/2 ≈ Q_loaded/ω0.
-T_rt = n_g L/c. The log-form rates reproduce the Airy decay per round trip and agree with the static
-transfer function to second order in (1 − r a) (single-mode approximation, valid for high finesse).
-The junction voltage follows the drive through the single-pole RC of the doped length (series
-resistance and bias-dependent depletion capacitance) with the driver's source impedance; both ODEs are
-integrated together by a fixed-step RK4 Numba kernel with the drive linearly interpolated between
-samples. ``small_signal_response`` is the exact linearisation of the same equations (shows the
-detuning-induced peaking of Sacher & Poon) and ``eo_bandwidth`` its electrical 3-dB point.
+Dynamics (time-domain coupled-mode theory with the junction's RC, its exact linearisation and the
+electro-optic bandwidth): ``photonics.ring_dynamics``.
 
 Not modelled: bend radiation loss (add it through ``excess_loss_db_per_m``), self-heating and
 two-photon absorption at high power, pad/wire parasitics, forward-bias injection.
@@ -50,9 +36,10 @@ from optolink.core.constants import C
 from optolink.core.units import alpha_from_db_per_m
 from optolink.core.validate import check_array, check_real
 
+from . import ring_dynamics
 from .couplers import CouplingModel, coupled_phase
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
-from .ring_dynamics import CoupledModeParameters, RingSimulation, _cmt_rk4_kernel
+from .ring_dynamics import CoupledModeParameters, RingSimulation
 from .waveguides import RibWaveguide
 
 __all__ = ["RingModulator"]
@@ -538,24 +525,6 @@ class RingModulator:
         """Energy lifetime of the loaded ring τ_ph = 1/(2/τ) ≈ Q_loaded/ω0 (s)."""
         return self.coupled_mode_parameters(bias_voltage).photon_lifetime
 
-    def _rates(self, v):
-        """Vectorised (detuning-free) ω0(V) and total field decay 1/τ(V) (1/s)."""
-        t_rt = self.round_trip_time
-        w0 = 2 * math.pi * C / np.asarray(self.resonance_wavelength(v))
-        ext = -math.log(self.self_coupling * self.drop_self_coupling) / t_rt
-        decay = -np.log(np.asarray(self.round_trip_amplitude(v))) / t_rt + ext
-        return w0, decay
-
-    def _laser(self, wavelength, v):
-        lam = self.operating_wavelength(v) if wavelength is None else wavelength
-        lam = float(self._wl(lam))
-        fsr = float(self.fsr(v))
-        lam_res = float(self.resonance_wavelength(v))
-        if abs(lam - lam_res) > fsr / 2:
-            raise ValueError(f"wavelength must be within FSR/2 of the resonance, in [{lam_res - fsr / 2:g}, "
-                             f"{lam_res + fsr / 2:g}] m (single-mode coupled-mode theory); got {lam}")
-        return lam
-
     def simulate(self, drive_voltage, sample_rate: float, wavelength=None, input_power=1e-3,
                  input_field=None, initial: str = "steady", max_step: float | None = None) -> RingSimulation:
         """Time-domain response to a reverse-bias drive (V, sampled at ``sample_rate`` Hz).
@@ -567,96 +536,8 @@ class RingModulator:
         (junction at the first drive sample, no light in the ring). max_step: largest RK4 step (s;
         default 1/20 of the fastest rate of the problem).
         """
-        vd = check_array("drive_voltage", drive_voltage, low=-1.0, high=30.0)
-        if vd.ndim != 1 or vd.size < 2:
-            raise ValueError(f"drive_voltage must be a 1-D array of >= 2 samples; got shape {vd.shape}")
-        fs = check_real("sample_rate", sample_rate, low=0.0, low_open=True)
-        n = vd.size
-        if input_field is not None:
-            s_in = np.asarray(input_field, dtype=complex)
-            if s_in.shape != (n,) or not np.all(np.isfinite(s_in)):
-                raise ValueError(f"input_field must be finite complex of shape ({n},)")
-        else:
-            p = check_array("input_power", input_power, low=0.0)
-            if p.ndim and p.shape != (n,):
-                raise ValueError(f"input_power must be a scalar or of shape ({n},); got {p.shape}")
-            s_in = np.sqrt(np.broadcast_to(p, (n,))).astype(complex)
-        if initial not in ("steady", "empty"):
-            raise ValueError(f"initial must be 'steady' or 'empty'; got {initial!r}")
-        lam = self._laser(wavelength, self.bias_voltage)
-        w_laser = 2 * math.pi * C / lam
-
-        # tables on a uniform voltage grid covering the drive
-        v_lo, v_hi = float(vd.min()), float(vd.max())
-        span = max(v_hi - v_lo, 0.2)
-        grid = np.linspace(v_lo - 0.05 * span, v_hi + 0.05 * span, 513)
-        grid = np.clip(grid, -1.0, None)
-        grid = np.linspace(grid[0], grid[-1], grid.size)
-        w0, decay = self._rates(grid)
-        detuning = np.ascontiguousarray(w0 - w_laser)
-        inv_rc = np.ascontiguousarray(1.0 / np.asarray(self.rc_time_constant(grid)))
-        decay = np.ascontiguousarray(decay)
-        cmt = self.coupled_mode_parameters(float(vd[0]))
-        mu1, mu2 = cmt.mu_bus, cmt.mu_drop
-
-        fastest = max(float(np.max(np.abs(detuning))), float(np.max(decay)), float(np.max(inv_rc)))
-        h_max = 0.05 / fastest if max_step is None else check_real("max_step", max_step, low=0.0, low_open=True)
-        dt = 1.0 / fs
-        n_sub = max(1, math.ceil(dt / h_max))
-
-        v_init = float(vd[0])
-        if initial == "steady":
-            c0 = 1j * (cmt.omega0 - w_laser) - cmt.decay_total
-            a_init = complex(1j * mu1 * s_in[0] / c0)
-        else:
-            a_init = 0j
-        a, vj = _cmt_rk4_kernel(np.ascontiguousarray(vd), np.ascontiguousarray(s_in), dt, n_sub,
-                                float(grid[0]), float(grid[1] - grid[0]), detuning, decay, inv_rc, mu1,
-                                v_init, a_init)
-        through = s_in - 1j * mu1 * a
-        drop = -1j * mu2 * a if self.is_add_drop else None
-        return RingSimulation(fs, lam, s_in, through, drop, a, vj)
-
-    def _small_signal(self, wavelength, bias_voltage, port: str, include_rc: bool, input_power: float,
-                      normalized: bool):
-        """(P̂(f), P̂(0)): the linearised CMT + RC response as a function of frequency (Hz), in W per V of
-        drive, and its low-frequency value; validates once, so that ``eo_bandwidth`` can evaluate it many
-        times. ``normalized``: refuse a laser on the resonance, where P̂(0) = 0."""
-        if port not in ("through", "drop"):
-            raise ValueError(f"port must be 'through' or 'drop'; got {port!r}")
-        if port == "drop" and not self.is_add_drop:
-            raise ValueError("port 'drop' needs an add-drop ring (drop_gap is None)")
-        v = self._scalar_v(bias_voltage)
-        lam = self._laser(wavelength, v)
-        p_in = check_real("input_power", input_power, low=0.0, low_open=True)
-        w_laser = 2 * math.pi * C / lam
-        hv = 1e-3
-        w0, dec = self._rates(np.array([v - hv, v, v + hv]))
-        c0 = 1j * (w0[1] - w_laser) - dec[1]
-        cp = 1j * (w0[2] - w0[0]) / (2 * hv) - (dec[2] - dec[0]) / (2 * hv)
-        cmt = self.coupled_mode_parameters(v)
-        s = math.sqrt(p_in)
-        a0 = 1j * cmt.mu_bus * s / c0
-        if port == "through":
-            d = -1j * cmt.mu_bus
-            so = s + d * a0
-        else:
-            d = -1j * cmt.mu_drop
-            so = d * a0
-        rc = float(self.rc_time_constant(v)) if include_rc else 0.0
-
-        def response(freq):
-            om = 2 * np.pi * np.asarray(freq, dtype=float)
-            vj = 1.0 / (1 + 1j * om * rc)
-            ap = cp * vj * a0 / (2 * (1j * om - c0))
-            am = cp * np.conj(vj) * a0 / (2 * (-1j * om - c0))
-            return 2 * (np.conj(so) * d * ap + so * np.conj(d) * np.conj(am))
-
-        p0 = complex(response(0.0))
-        if normalized and abs(p0) < 1e-9 * p_in:
-            raise ValueError("no first-order modulation at this wavelength (laser on the resonance); "
-                             "detune the laser")
-        return response, p0
+        return ring_dynamics.simulate(self, drive_voltage, sample_rate, wavelength, input_power, input_field,
+                                      initial, max_step)
 
     def small_signal_response(self, frequencies, wavelength=None, bias_voltage=None, port: str = "through",
                               include_rc: bool = True, normalize: bool = True, input_power: float = 1.0):
@@ -669,7 +550,8 @@ class RingModulator:
         otherwise W per volt of drive amplitude at ``input_power`` (W).
         """
         f = check_array("frequencies", frequencies, low=0.0)
-        response, p0 = self._small_signal(wavelength, bias_voltage, port, include_rc, input_power, normalize)
+        response, p0 = ring_dynamics.small_signal(self, wavelength, bias_voltage, port, include_rc, input_power,
+                                                  normalize)
         out = response(f)
         if normalize:
             out = out / p0
@@ -678,20 +560,8 @@ class RingModulator:
     def eo_bandwidth(self, wavelength=None, bias_voltage=None, port: str = "through",
                      include_rc: bool = True) -> float:
         """Electro-optic 3-dB bandwidth (Hz): first frequency where |P̂(f)/P̂(0)| = 1/√2 (−3 dB electrical)."""
-        response, p0 = self._small_signal(wavelength, bias_voltage, port, include_rc, 1.0, True)
-        f = np.logspace(7, 13, 601)
-        h = np.abs(response(f) / p0)
-        below = np.nonzero(h < 1 / math.sqrt(2))[0]
-        if below.size == 0:
-            return math.inf
-        i = int(below[0])
-        if i == 0:
-            return float(f[0])
-
-        def g(x):
-            return abs(complex(response(x)) / p0) - 1 / math.sqrt(2)
-
-        return brentq(g, f[i - 1], f[i], xtol=1e-3, rtol=1e-10)
+        response, p0 = ring_dynamics.small_signal(self, wavelength, bias_voltage, port, include_rc, 1.0, True)
+        return ring_dynamics.bandwidth_3db(response, p0)
 
     # --- summary --------------------------------------------------------------------------------------
     def figures(self) -> dict:
