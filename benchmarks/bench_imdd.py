@@ -46,13 +46,12 @@ def run() -> list[dict]:
              "notes": f"TDECQ {res['r'].tdecq_db:.2f} dB of a 30 GHz RC-limited eye"}]
 
     def lane():
-        from photonics.detectors import PinPhotodiode, TransimpedanceAmplifier
-        from photonics.modulators import MachZehnderModulator
-
         from links.imdd.budget import imdd_budget
         from links.imdd.channel import o_band_fiber
         from links.imdd.receiver import detect, ffe_dfe, sample_symbols, symbol_error_ratio
         from links.imdd.transmitters import add_rin, mzm_pam4
+        from photonics.detectors import PinPhotodiode, TransimpedanceAmplifier
+        from photonics.modulators import MachZehnderModulator
 
         s = ssprq()
         fs = baud * sps

@@ -116,9 +116,8 @@ def test_simulated_ser_matches_gaussian_theory_at_1e_3():
 
 # ------------------------------------------------------------------------------------------------ devices
 def test_mzm_pam4_lane_has_a_finite_tdecq():
-    from photonics.modulators import MachZehnderModulator
-
     from links.imdd.transmitters import mzm_pam4
+    from photonics.modulators import MachZehnderModulator
 
     sym = np.tile(prbs13q(), 2)
     p = mzm_pam4(MachZehnderModulator(), sym, 53.125e9, 8, swing=2.0)
@@ -129,9 +128,8 @@ def test_mzm_pam4_lane_has_a_finite_tdecq():
 def test_ring_eye_closes_faster_for_a_high_q_ring():
     """Ring PAM4 eye vs bit rate follows the ring's bandwidth: a narrower-linewidth (higher-Q, larger gap)
     ring has a larger TDECQ at the same baud rate than a low-Q ring."""
-    from photonics.rings import RingModulator
-
     from links.imdd.transmitters import ring_pam4
+    from photonics.rings import RingModulator
 
     sym = np.tile(prbs13q(), 1)[:4096]
     baud = 53.125e9

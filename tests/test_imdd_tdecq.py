@@ -127,7 +127,7 @@ def test_tdecq_rises_with_isi_and_never_exceeds_the_unequalised_value():
         raw = tdecq(x, fs, BAUD, equalize=False)
         assert eq <= raw + 1e-12
         values.append(eq)
-    assert all(b > a for a, b in zip(values, values[1:])), values
+    assert all(b > a for a, b in zip(values, values[1:], strict=False)), values
 
 
 def test_tdecq_rises_with_noise():
@@ -138,7 +138,7 @@ def test_tdecq_rises_with_noise():
     base = rng.normal(size=w.size)
     sigma_i = 0.6e-3 / (6 * Q_T)
     values = [tdecq(w + s * sigma_i * base, fs, BAUD) for s in (0.0, 0.2, 0.4, 0.6)]
-    assert all(b > a for a, b in zip(values, values[1:])), values
+    assert all(b > a for a, b in zip(values, values[1:], strict=False)), values
 
 
 def test_any_samples_per_symbol():
