@@ -1,0 +1,86 @@
+"""PAM4 test patterns of IEEE 802.3 clause 120.5.11.2: PRBS13Q and SSPRQ, and Gray-coded PAM4 mapping.
+
+- PRBS13Q (clause 120.5.11.2.1): the PRBS13 bit sequence (polynomial x¹³ + x¹² + x² + x + 1) over two periods
+  (16 382 bits) mapped to 8191 Gray-coded PAM4 symbols, two bits per symbol, the first bit of a pair the MSB.
+- SSPRQ (clause 120.5.11.2.3): 2¹⁶ − 1 = 65 535 symbols built from four segments of the PRBS31 sequence
+  (x³¹ + x²⁸ + 1), the second and fourth inverted, Gray coded. M: the segment seeds and lengths below are recalled
+  (not checked against the clause's table); the length, the generator and the structure are as the clause
+  describes, so the pattern has SSPRQ's statistics, but a bit-exact SSPRQ needs the clause's seeds.
+
+Gray coding (clause 120.5.7): bit pairs 00 → 0, 01 → 1, 11 → 2, 10 → 3.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from optolink.core.validate import check_int
+
+PRBS13_TAPS = (13, 12, 2, 1)  # x^13 + x^12 + x^2 + x + 1
+PRBS31_TAPS = (31, 28)  # x^31 + x^28 + 1
+SSPRQ_SEEDS = (0x00000002, 0x34013FF7, 0x0CCCCCCC, 0x080F8E0E)  # M: recalled, not checked against the clause
+SSPRQ_SEGMENT_BITS = 1 << 15
+SSPRQ_LENGTH = (1 << 16) - 1
+PRBS13Q_LENGTH = (1 << 13) - 1
+_GRAY = np.array([0, 1, 3, 2])  # index = 2·msb + lsb → PAM4 level
+
+
+@njit(cache=True)
+def _lfsr_bits(n_bits, degree, taps, seed):
+    """Fibonacci LFSR: b[n] = XOR of b[n − t] over the polynomial's exponents t; the seed gives b[−degree..−1]
+    (bit i of the seed is b[−1 − i])."""
+    hist = np.zeros(degree, dtype=np.uint8)
+    for i in range(degree):
+        hist[i] = (seed >> i) & 1  # hist[i] = b[n-1-i]
+    out = np.empty(n_bits, dtype=np.uint8)
+    for n in range(n_bits):
+        b = 0
+        for t in taps:
+            b ^= hist[t - 1]
+        for i in range(degree - 1, 0, -1):
+            hist[i] = hist[i - 1]
+        hist[0] = b
+        out[n] = b
+    return out
+
+
+def prbs_bits(degree: int, n_bits: int, seed: int | None = None) -> np.ndarray:
+    """``n_bits`` of PRBS7/9/13/15/23/31 (ITU-T O.150 / IEEE 802.3 polynomials), as uint8 0/1."""
+    taps = {7: (7, 6), 9: (9, 5), 13: PRBS13_TAPS, 15: (15, 14), 23: (23, 18), 31: PRBS31_TAPS}
+    if degree not in taps:
+        raise ValueError(f"degree must be one of {sorted(taps)}; got {degree!r}")
+    n_bits = check_int("n_bits", n_bits, low=0)
+    seed = (1 << degree) - 1 if seed is None else check_int("seed", seed, low=1, high=(1 << degree) - 1)
+    return _lfsr_bits(n_bits, degree, np.array(taps[degree], dtype=np.int64), seed)
+
+
+def gray_pam4(bits) -> np.ndarray:
+    """Gray-coded PAM4 symbols 0..3 from bit pairs (first bit of each pair the MSB)."""
+    b = np.asarray(bits, dtype=np.int64)
+    if b.size % 2:
+        raise ValueError(f"bits must have an even length; got {b.size}")
+    return _GRAY[2 * b[0::2] + b[1::2]]
+
+
+def prbs13q(seed: int | None = None) -> np.ndarray:
+    """The PRBS13Q pattern: 8191 Gray-coded PAM4 symbols (two periods of PRBS13)."""
+    return gray_pam4(prbs_bits(13, 2 * PRBS13Q_LENGTH, seed))
+
+
+def ssprq() -> np.ndarray:
+    """The SSPRQ pattern: 65 535 Gray-coded PAM4 symbols (see the module docstring for what is recalled)."""
+    parts = []
+    for i, seed in enumerate(SSPRQ_SEEDS):
+        bits = prbs_bits(31, SSPRQ_SEGMENT_BITS, seed)
+        parts.append(bits ^ 1 if i % 2 else bits)
+    bits = np.concatenate(parts)[: 2 * SSPRQ_LENGTH]
+    return gray_pam4(bits)
+
+
+def pattern(name: str) -> np.ndarray:
+    """A named pattern: ``"SSPRQ"`` or ``"PRBS13Q"``."""
+    table = {"SSPRQ": ssprq, "PRBS13Q": prbs13q}
+    if name not in table:
+        raise ValueError(f"pattern must be one of {sorted(table)}; got {name!r}")
+    return table[name]()
