@@ -18,3 +18,7 @@ __all__ = [
     "RoadmType", "Site", "Spectrum", "Transceiver", "TransceiverMode", "best_mode", "export_gnpy", "load_gnpy",
     "make_span", "propagate", "standard_modes",
 ]
+
+from .native import SCHEMA, build_native, example_metro, load_native  # noqa: E402
+
+__all__ += ["SCHEMA", "build_native", "example_metro", "load_native"]

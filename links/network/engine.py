@@ -8,8 +8,8 @@ propagates (``gnpy.core.elements``), so that the two compare:
   (``per_degree_pch_out_db`` or the ROADM's ``target_pch_out_db``, or a PSD target); a channel below its
   target is left as it is (a ROADM only attenuates). Add and drop paths carry the add/drop OSNR.
 - Fiber: input connector and pad; NLI generated from the channel powers P at the fibre input — the
-  closed-form incoherent GN model of `links.budget.coherent_budget` (Poggiolini 2012, eq. 120) run on this
-  one span with these per-channel powers — times (γ(f_i)/γ_ref)² for the frequency scaling of γ (see
+  closed-form incoherent GN model of the point-to-point budget (`links.budget`, Poggiolini 2012, eq. 120):
+  its coefficients once per fibre type, then P_NLI,i = γ²L_eff²·P_i·Σ_j M_ij·P_j² — times (γ(f_i)/γ_ref)² for the frequency scaling of γ (see
   `links.network.equipment.FiberType.gamma_scale`); the NLI takes its power from signal and ASE (GNPy's
   bookkeeping: S and A scale by 1 − P_NLI/P); then fibre loss and output connector.
 - Edfa: input VOA; gain = min(gain_target, p_max − P_in,total); NF from the amplifier type at that gain;
@@ -26,7 +26,7 @@ a hop does not depend on the path, so hops are evaluated once per input power pr
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,29 +56,61 @@ def _lin(x):
     return 10.0 ** (np.asarray(x, dtype=float) / 10.0)
 
 
-def fiber_nli(network, fiber: Fiber, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:
-    """NLI power (W, in each channel's bandwidth) generated in ``fiber`` by channel powers ``pch`` (W) at its
-    input (after the input connector), with the point-to-point GN engine."""
+def _fiber_span(network, fiber: Fiber) -> Span:
     ft = network.equipment.fiber(fiber.type_variety, fiber.uid)
-    f = spectrum.frequencies
     d_ps = ft.dispersion * 1e6
     if ft.dispersion_slope is None:
         slope = -2.0 * d_ps / (C / ft.ref_frequency * 1e9)  # β2 constant over the band: D ∝ 1/λ² (GNPy's rule)
     else:
         slope = ft.dispersion_slope * 1e-3
-    span = make_span(fiber.length, fiber.loss_coef, d_ps, ft.gamma_ref * 1e3, slope, ft.ref_frequency)
-    plan = ChannelPlan(n_channels=f.size, baud_rate=spectrum.baud_rate, spacing=spectrum.spacing,
-                       center_frequency=float(f.mean()), launch_power_dbm=tuple(_db(pch) + 30.0), roll_off=0.0)
-    budget = coherent_budget(plan, [span], Amplifier(None, 5.0))
-    nli = plan.launch_powers_w / _lin(budget.snr_nli_db)
-    return nli * ft.gamma_scale(f) ** 2
+    return make_span(fiber.length, fiber.loss_coef, d_ps, ft.gamma_ref * 1e3, slope, ft.ref_frequency)
+
+
+def _unit_nli_matrix(span: Span, spectrum: Spectrum) -> np.ndarray:
+    """M[i, j] with P_NLI,i = γ²·L_eff²·P_i·Σ_j M[i, j]·P_j² for the span's fibre type (loss, dispersion) on the
+    spectrum's channels: the point-to-point engine's GN coefficients (`links.budget.nli_coefficients`) divided
+    by the span factor; without that function, measured column by column through `coherent_budget` (a probe
+    channel at 0 dBm over a −50 dBm background: the background's own NLI is 1e-10 of the probe's)."""
+    f = spectrum.frequencies
+    scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
+    try:
+        from links.budget import nli_coefficients
+    except ImportError:  # pragma: no cover - depends on the budget module's version
+        nli_coefficients = None
+    if nli_coefficients is not None:
+        return nli_coefficients(f, np.full(f.size, spectrum.baud_rate), [span])[0] / scale
+    m = np.empty((f.size, f.size))  # pragma: no cover
+    for k in range(f.size):  # pragma: no cover
+        p_dbm = np.full(f.size, -50.0)
+        p_dbm[k] = 0.0
+        plan = ChannelPlan(n_channels=f.size, baud_rate=spectrum.baud_rate, spacing=spectrum.spacing,
+                           center_frequency=float(f.mean()), launch_power_dbm=tuple(p_dbm), roll_off=0.0)
+        p = plan.launch_powers_w
+        nli = p / _lin(coherent_budget(plan, [span], Amplifier(None, 5.0)).snr_nli_db)
+        m[:, k] = nli / (p * p[k] ** 2) / scale
+    return m
+
+
+def fiber_nli(network, fiber: Fiber, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:
+    """NLI power (W, in each channel's bandwidth) generated in ``fiber`` by channel powers ``pch`` (W) at its
+    input (after the input connector), with the point-to-point GN engine's coefficients (cached per fibre
+    type and spectrum) and GNPy's γ(f) scaling."""
+    ft = network.equipment.fiber(fiber.type_variety, fiber.uid)
+    span = _fiber_span(network, fiber)
+    key = ("psi", span.alpha_db_per_km, span.dispersion_ps_nm_km, span.dispersion_slope_ps_nm2_km,
+           ft.ref_frequency, spectrum)
+    cache = network._cache
+    if key not in cache:
+        cache[key] = _unit_nli_matrix(span, spectrum) * ft.gamma_scale(spectrum.frequencies)[:, None] ** 2
+    scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
+    return scale * pch * (cache[key] @ pch**2)
 
 
 def _gain_profile(amp_type, edfa: Edfa, gain: float, pch: np.ndarray, f: np.ndarray) -> np.ndarray:
     """Per-channel gain (dB): GNPy's dynamic-gain-tilt model (R. di Muro, J. Lightw. Technol. 18(3), 343 (2000),
     as ported in gnpy.core.elements.Edfa._gain_profile); flat when there is neither tilt nor ripple."""
-    if f.size == 1:
-        return np.array([gain])
+    if f.size == 1 or (edfa.tilt_target == 0 and not any(amp_type.gain_ripple)):
+        return np.full(f.size, gain)  # GNPy's profile is flat then (g1st − voa = gain)
     dgt = np.interp(f, np.linspace(amp_type.f_min, amp_type.f_max, len(amp_type.dgt)), amp_type.dgt)
     ripple = np.interp(f, np.linspace(amp_type.f_min, amp_type.f_max, len(amp_type.gain_ripple)),
                        amp_type.gain_ripple)
@@ -126,7 +158,7 @@ class Segment:
 
 def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Segment:
     """Propagate the powers ``pch_in`` (W) through ``steps`` = ((uid, from_uid, to_uid), ...); cached."""
-    key = (steps, spectrum, pch_in.tobytes())
+    key = (steps, spectrum, np.round(_db(pch_in), 9).tobytes())  # 1e-9 dB: equal powers reached by any path
     cache = network._cache
     if key in cache:
         return cache[key]
@@ -279,6 +311,26 @@ def path_steps(network, path) -> list[tuple]:
     return chunks
 
 
+def path_spectrum(network, path) -> Spectrum:
+    """The design spectrum restricted to the channels whose slot fits every amplifier band on the path (GNPy's
+    ``filter_si``: f − spacing/2 ≥ f_min and f + spacing/2 ≤ f_max)."""
+    sp = network.equipment.spectrum
+    lo, hi = -math.inf, math.inf
+    for uid in path:
+        e = network.elements[uid]
+        if isinstance(e, Edfa):
+            at = network.equipment.amplifier(e.type_variety, uid)
+            lo, hi = max(lo, at.f_min), min(hi, at.f_max)
+    f = sp.frequencies
+    keep = f[(f - sp.spacing / 2 >= lo) & (f + sp.spacing / 2 <= hi)]
+    if keep.size == 0:
+        raise ValueError(f"path {path[0]!r} → {path[-1]!r}: no channel of the design spectrum fits the amplifier "
+                         f"band {lo / 1e12:.3f}-{hi / 1e12:.3f} THz")
+    if keep.size == f.size:
+        return sp
+    return replace(sp, f_min=float(keep[0]), f_max=float(keep[-1]) + sp.spacing / 2)
+
+
 def propagate(network, path, *, spectrum: Spectrum | None = None) -> Lightpath:
     """Propagate the (design) spectrum along the element ``path`` (Transceiver … Transceiver)."""
     path = tuple(path)
@@ -291,7 +343,7 @@ def propagate(network, path, *, spectrum: Spectrum | None = None) -> Lightpath:
     for a, b in zip(path[:-1], path[1:], strict=True):
         if b not in network.graph.succ[a]:
             raise ValueError(f"path: no connection from {a!r} to {b!r}")
-    sp = spectrum if spectrum is not None else network.equipment.spectrum
+    sp = spectrum if spectrum is not None else path_spectrum(network, path)
     n = sp.n_channels
     pch = np.full(n, 1e-3 * 10 ** (sp.tx_power_dbm / 10))
     s, a, nli = pch.copy(), np.zeros(n), np.zeros(n)
