@@ -143,11 +143,15 @@ def _svg(network, result) -> str:
     return "\n".join(out)
 
 
+def _fmt(x) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
 def html_report(network, result) -> str:
     rows = "\n".join(
         f"<tr><td>{html.escape(r['src'])}</td><td>{html.escape(r['dst'])}</td><td>{r['length_km']:.1f}</td>"
         f"<td>{r['roadm_passes']}</td><td>{r['gsnr_worst_db_12p5ghz']:.2f}</td><td>{r['mode'] or '—'}</td>"
-        f"<td>{'' if r['margin_db'] is None else f'{r['margin_db']:.2f}'}</td><td>{r['rtt_us']:.1f}</td></tr>"
+        f"<td>{_fmt(r['margin_db'])}</td><td>{r['rtt_us']:.1f}</td></tr>"
         for r in result["paths"])
     pl = result["placement"]
     place = "" if pl is None else (f"<p>Placement: {pl['size']} compute site(s) by {pl['method']} for a "
