@@ -85,8 +85,8 @@ def gnpy_path_requests(topology, equipment, pairs):
     Returns (per-pair mean GSNR dB, seconds spent)."""
     import time
 
-    from gnpy.topology.request import compute_constrained_path, propagate
     from gnpy.tools.worker_utils import designed_network
+    from gnpy.topology.request import compute_constrained_path, propagate
 
     with _quiet():
         eq, net = _load(topology, equipment)

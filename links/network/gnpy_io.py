@@ -23,8 +23,16 @@ import pathlib
 
 from optolink.core.constants import C
 
-from .equipment import AMP_TYPE_DEFS, AmplifierType, Equipment, FiberType, RoadmImpairment, RoadmType, Spectrum
-from .equipment import TransceiverType
+from .equipment import (
+    AMP_TYPE_DEFS,
+    AmplifierType,
+    Equipment,
+    FiberType,
+    RoadmImpairment,
+    RoadmType,
+    Spectrum,
+    TransceiverType,
+)
 from .model import ELEMENT_TYPES, Edfa, Fiber, Fused, Location, Network, Roadm, Site, Transceiver
 from .modes import TransceiverMode
 

@@ -19,8 +19,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import dijkstra
 
 from .engine import Lightpath, propagate
-from .modes import best_mode
 from .model import Roadm
+from .modes import best_mode
 
 
 @dataclass(frozen=True)
