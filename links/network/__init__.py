@@ -10,12 +10,12 @@ form; `example_metro()` for the built-in synthetic metro.
 from .engine import Lightpath, make_span, propagate
 from .equipment import AmplifierType, Equipment, FiberType, RoadmType, Spectrum
 from .gnpy_io import export_gnpy, load_gnpy
-from .model import Edfa, Fiber, Fused, Network, Roadm, Site, Transceiver
+from .model import EdfaNode, FiberNode, Fused, Network, Roadm, Site, TransceiverNode
 from .modes import TransceiverMode, best_mode, standard_modes
 
 __all__ = [
-    "AmplifierType", "Edfa", "Equipment", "Fiber", "FiberType", "Fused", "Lightpath", "Network", "Roadm",
-    "RoadmType", "Site", "Spectrum", "Transceiver", "TransceiverMode", "best_mode", "export_gnpy", "load_gnpy",
+    "AmplifierType", "EdfaNode", "Equipment", "FiberNode", "FiberType", "Fused", "Lightpath", "Network", "Roadm",
+    "RoadmType", "Site", "Spectrum", "TransceiverNode", "TransceiverMode", "best_mode", "export_gnpy", "load_gnpy",
     "make_span", "propagate", "standard_modes",
 ]
 

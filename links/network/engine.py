@@ -3,16 +3,16 @@
 Per channel the state is the total power P = S + A + N (signal, ASE, NLI; W). Element by element, as GNPy 3.x
 propagates (``gnpy.core.elements``), so that the two compare:
 
-- Transceiver (Tx): P = S = the spectrum's Tx power per channel; its Tx OSNR is added at the receiver.
+- TransceiverNode (Tx): P = S = the spectrum's Tx power per channel; its Tx OSNR is added at the receiver.
 - Roadm: attenuate by the path type's max loss, then equalise every channel to the egress degree's target
   (``per_degree_pch_out_db`` or the ROADM's ``target_pch_out_db``, or a PSD target); a channel below its
   target is left as it is (a ROADM only attenuates). Add and drop paths carry the add/drop OSNR.
-- Fiber: input connector and pad; NLI generated from the channel powers P at the fibre input — the
+- FiberNode: input connector and pad; NLI generated from the channel powers P at the fibre input — the
   closed-form incoherent GN model of the point-to-point budget (`links.budget`, Poggiolini 2012, eq. 120):
   its coefficients once per fibre type, then P_NLI,i = γ²L_eff²·P_i·Σ_j M_ij·P_j² — times (γ(f_i)/γ_ref)² for the frequency scaling of γ (see
   `links.network.equipment.FiberType.gamma_scale`); the NLI takes its power from signal and ASE (GNPy's
   bookkeeping: S and A scale by 1 − P_NLI/P); then fibre loss and output connector.
-- Edfa: input VOA; gain = min(gain_target, p_max − P_in,total); NF from the amplifier type at that gain;
+- EdfaNode: input VOA; gain = min(gain_target, p_max − P_in,total); NF from the amplifier type at that gain;
   ASE = NF·h·f·B (B = baud) added at the input, then the gain profile (flat, or GNPy's tilt and ripple model)
   less the output VOA.
 - Fused: a loss.
@@ -34,7 +34,7 @@ from links.budget import Amplifier, ChannelPlan, Span, coherent_budget
 from optolink.core.constants import C, H
 
 from .equipment import Spectrum
-from .model import Edfa, Fiber, Fused, Roadm, Transceiver
+from .model import EdfaNode, FiberNode, Fused, Roadm, TransceiverNode
 
 REF_BW = 12.5e9
 
@@ -56,7 +56,7 @@ def _lin(x):
     return 10.0 ** (np.asarray(x, dtype=float) / 10.0)
 
 
-def _fiber_span(network, fiber: Fiber) -> Span:
+def _fiber_span(network, fiber: FiberNode) -> Span:
     ft = network.equipment.fiber(fiber.type_variety, fiber.uid)
     d_ps = ft.dispersion * 1e6
     if ft.dispersion_slope is None:
@@ -91,7 +91,7 @@ def _unit_nli_matrix(span: Span, spectrum: Spectrum) -> np.ndarray:
     return m
 
 
-def fiber_nli(network, fiber: Fiber, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:
+def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:
     """NLI power (W, in each channel's bandwidth) generated in ``fiber`` by channel powers ``pch`` (W) at its
     input (after the input connector), with the point-to-point GN engine's coefficients (cached per fibre
     type and spectrum) and GNPy's γ(f) scaling."""
@@ -106,7 +106,7 @@ def fiber_nli(network, fiber: Fiber, pch: np.ndarray, spectrum: Spectrum) -> np.
     return scale * pch * (cache[key] @ pch**2)
 
 
-def _gain_profile(amp_type, edfa: Edfa, gain: float, pch: np.ndarray, f: np.ndarray) -> np.ndarray:
+def _gain_profile(amp_type, edfa: EdfaNode, gain: float, pch: np.ndarray, f: np.ndarray) -> np.ndarray:
     """Per-channel gain (dB): GNPy's dynamic-gain-tilt model (R. di Muro, J. Lightw. Technol. 18(3), 343 (2000),
     as ported in gnpy.core.elements.Edfa._gain_profile); flat when there is neither tilt nor ripple."""
     if f.size == 1 or (edfa.tilt_target == 0 and not any(amp_type.gain_ripple)):
@@ -179,7 +179,7 @@ def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Se
 
     for uid, before, after in steps:
         e = network.elements[uid]
-        if isinstance(e, Fiber):
+        if isinstance(e, FiberNode):
             ft = eq.fiber(e.type_variety, uid)
             scale(_lin(-(e.con_in + e.att_in)))
             nli = fiber_nli(network, e, p, spectrum)
@@ -195,7 +195,7 @@ def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Se
             pmd2 += pmd**2
             latency += e.length * network.group_index / C
             scale(_lin(-(e.loss_coef * e.length / 1e3)) * _lin(-e.con_out))
-        elif isinstance(e, Edfa):
+        elif isinstance(e, EdfaNode):
             at = eq.amplifier(e.type_variety, uid)
             scale(_lin(-e.in_voa))
             pin_db = float(_db(p.sum())) + 30.0
@@ -214,8 +214,8 @@ def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Se
             scale(_lin(-e.loss))
         elif isinstance(e, Roadm):
             rt = eq.roadm(e.type_variety, uid)
-            kind = ("add" if isinstance(network.elements.get(before), Transceiver) else
-                    "drop" if isinstance(network.elements.get(after), Transceiver) else "express")
+            kind = ("add" if isinstance(network.elements.get(before), TransceiverNode) else
+                    "drop" if isinstance(network.elements.get(after), TransceiverNode) else "express")
             imp = rt.impairment(kind)
             scale(_lin(-imp.maxloss_db))
             target = _roadm_target(e, rt, after, spectrum)
@@ -228,7 +228,7 @@ def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Se
             pmd2 += imp.pmd**2
             pdl2 += imp.pdl_db**2
             latency += network.roadm_latency_s
-        elif isinstance(e, Transceiver):
+        elif isinstance(e, TransceiverNode):
             pass
         else:  # pragma: no cover - the loaders only build the five types
             raise ValueError(f"element {uid!r}: unsupported type {e.type}")
@@ -299,7 +299,7 @@ def path_steps(network, path) -> list[tuple]:
         before = path[k - 1] if k > 0 else None
         after = path[k + 1] if k + 1 < len(path) else None
         step = (uid, before, after)
-        if isinstance(network.elements[uid], Roadm | Transceiver):
+        if isinstance(network.elements[uid], Roadm | TransceiverNode):
             if cur:
                 chunks.append(tuple(cur))
                 cur = []
@@ -318,7 +318,7 @@ def path_spectrum(network, path) -> Spectrum:
     lo, hi = -math.inf, math.inf
     for uid in path:
         e = network.elements[uid]
-        if isinstance(e, Edfa):
+        if isinstance(e, EdfaNode):
             at = network.equipment.amplifier(e.type_variety, uid)
             lo, hi = max(lo, at.f_min), min(hi, at.f_max)
     f = sp.frequencies
@@ -338,7 +338,7 @@ def propagate(network, path, *, spectrum: Spectrum | None = None) -> Lightpath:
     for uid in path:
         if uid not in els:
             raise ValueError(f"path element {uid!r} is not in the network")
-    if not (isinstance(els[path[0]], Transceiver) and isinstance(els[path[-1]], Transceiver)):
+    if not (isinstance(els[path[0]], TransceiverNode) and isinstance(els[path[-1]], TransceiverNode)):
         raise ValueError("a lightpath starts and ends at a Transceiver")
     for a, b in zip(path[:-1], path[1:], strict=True):
         if b not in network.graph.succ[a]:
@@ -370,7 +370,7 @@ def _result(network, path, sp, s, a, nli, pch, cd, pmd2, pdl2, lat, osnr) -> Lig
         osnr_ase = -_db(a / s + added) + bw_db
         snr_nli = _db(s / nli)
     els = network.elements
-    length = sum(els[u].length for u in path if isinstance(els[u], Fiber))
+    length = sum(els[u].length for u in path if isinstance(els[u], FiberNode))
     return Lightpath(path=tuple(path), frequency=sp.frequencies, baud_rate=sp.baud_rate, gsnr_channels_db=gsnr,
                      osnr_ase_db=osnr_ase, snr_nli_db=snr_nli, rx_power_dbm=_db(pch) + 30.0, cd_ps_nm=cd,
                      pmd_s=math.sqrt(pmd2), pdl_db=math.sqrt(pdl2), latency_s=lat, length=length,

@@ -5,9 +5,9 @@ Formats as GNPy 3.0 reads them (``gnpy.tools.json_io``; examples in ``gnpy/examp
 [{from_node, to_node}]}`` and an equipment library ``{"Edfa": [...], "Fiber": [...], "Span": [...],
 "Roadm": [...], "SI": [...], "Transceiver": [...]}``.
 
-Imported: Transceiver, Roadm, Fiber, Edfa, Fused elements; equipment Edfa (variable_gain, fixed_gain,
-openroadm, openroadm_preamp, openroadm_booster, dual_stage), Fiber, Roadm (with roadm-path-impairments), SI,
-Transceiver modes; the Span section is kept for export. Anything else is kept for export and listed in
+Imported: TransceiverNode, Roadm, FiberNode, EdfaNode, Fused elements; equipment EdfaNode (variable_gain, fixed_gain,
+openroadm, openroadm_preamp, openroadm_booster, dual_stage), FiberNode, Roadm (with roadm-path-impairments), SI,
+TransceiverNode modes; the Span section is kept for export. Anything else is kept for export and listed in
 ``network.warnings`` (never dropped silently); what cannot be propagated (RamanFiber, multi-band or advanced
 amplifiers, frequency-dependent loss, lumped losses) is an error naming the element and field when a network
 element uses it. A network must be *designed* (every amplifier gain explicit), as GNPy's ``--save-network``
@@ -33,7 +33,7 @@ from .equipment import (
     Spectrum,
     TransceiverType,
 )
-from .model import ELEMENT_TYPES, Edfa, Fiber, Fused, Location, Network, Roadm, Site, Transceiver
+from .model import ELEMENT_TYPES, EdfaNode, FiberNode, Fused, Location, Network, Roadm, Site, TransceiverNode
 from .modes import TransceiverMode
 
 _AMP_FIELDS = {"type_variety", "type_def", "gain_flatmax", "gain_min", "p_max", "nf_min", "nf_max", "nf0",
@@ -84,7 +84,7 @@ def parse_equipment(data, warnings: list | None = None) -> Equipment:
     for k, a in enumerate(eq.get("Edfa", [])):
         where = f"equipment Edfa[{k}]"
         name = _need(a, "type_variety", where)
-        where = f"equipment Edfa {name!r}"
+        where = f"equipment EdfaNode {name!r}"
         type_def = a.get("type_def", "variable_gain")
         if type_def not in AMP_TYPE_DEFS:
             warnings.append(f"{where}: type_def {type_def!r} is not supported (kept for export; an element using "
@@ -109,7 +109,7 @@ def parse_equipment(data, warnings: list | None = None) -> Equipment:
     fibers = {}
     for k, fdef in enumerate(eq.get("Fiber", [])):
         name = _need(fdef, "type_variety", f"equipment Fiber[{k}]")
-        where = f"equipment Fiber {name!r}"
+        where = f"equipment FiberNode {name!r}"
         _warn_unknown(fdef, _FIBER_FIELDS, where, warnings)
         if isinstance(fdef.get("dispersion"), dict) or "dispersion_per_frequency" in fdef:
             warnings.append(f"{where}: frequency-dependent dispersion is not supported (kept for export)")
@@ -161,15 +161,15 @@ def parse_equipment(data, warnings: list | None = None) -> Equipment:
     for k, t in enumerate(eq.get("Transceiver", [])):
         name = _need(t, "type_variety", f"equipment Transceiver[{k}]")
         modes = []
-        for j, m in enumerate(_need(t, "mode", f"equipment Transceiver {name!r}")):
-            where = f"equipment Transceiver {name!r} mode[{j}]"
+        for j, m in enumerate(_need(t, "mode", f"equipment TransceiverNode {name!r}")):
+            where = f"equipment TransceiverNode {name!r} mode[{j}]"
             for f in ("format", "baud_rate", "OSNR", "bit_rate"):
                 _need(m, f, where)
             modes.append(TransceiverMode(name=f"{name} {m['format']}", rate=float(m["bit_rate"]),
                                          baud_rate=float(m["baud_rate"]), required_osnr_db=float(m["OSNR"]),
                                          margin_db=float(si.get("sys_margins", 0.0)), source="gnpy",
                                          spacing=m.get("min_spacing"), tx_osnr_db=m.get("tx_osnr"),
-                                         reference=f"GNPy equipment library, Transceiver {name!r}"))
+                                         reference=f"GNPy equipment library, TransceiverNode {name!r}"))
         freq = t.get("frequency", {})
         trx[name] = TransceiverType(name, tuple(modes), freq.get("min"), freq.get("max"), extra=t)
     span = (eq.get("Span") or [{}])[0]
@@ -208,7 +208,7 @@ def _element(e: dict, k: int, eq: Equipment, span_rules: dict, warnings: list):
     if kind == "Transceiver":
         if params:
             warnings.append(f"{where}: params are not modelled (kept for export)")
-        return Transceiver(uid, loc, extra={**extra, "params": params} if params else extra)
+        return TransceiverNode(uid, loc, extra={**extra, "params": params} if params else extra)
     if kind == "Fused":
         loss = float(params.pop("loss", 1.0))
         _warn_unknown(params, set(), where + " params", warnings)
@@ -232,7 +232,7 @@ def _element(e: dict, k: int, eq: Equipment, span_rules: dict, warnings: list):
                       warnings)
         if params:
             warnings.append(f"{where}: params are not modelled (kept for export)")
-        return Edfa(uid, loc, extra={**extra, "params": params, "operational": op}, type_variety=name,
+        return EdfaNode(uid, loc, extra={**extra, "params": params, "operational": op}, type_variety=name,
                     gain_target=op.get("gain_target"), tilt_target=float(op.get("tilt_target", 0.0) or 0.0),
                     out_voa=float(op.get("out_voa", 0.0) or 0.0), in_voa=float(op.get("in_voa", 0.0) or 0.0),
                     delta_p=op.get("delta_p"))
@@ -260,7 +260,7 @@ def _element(e: dict, k: int, eq: Equipment, span_rules: dict, warnings: list):
     con_in = float(span_rules.get("con_in", 0.0)) if con_in is None else float(con_in)
     con_out = float(span_rules.get("con_out", 0.0)) + float(span_rules.get("EOL", 0.0)) if con_out is None \
         else float(con_out)
-    return Fiber(uid, loc, extra={**extra, "params": params}, type_variety=name,
+    return FiberNode(uid, loc, extra={**extra, "params": params}, type_variety=name,
                  length=float(length) * _LENGTH_UNITS[units], loss_coef=float(loss), con_in=con_in,
                  con_out=con_out, att_in=float(params.get("att_in", 0.0) or 0.0), pmd_coef=params.get("pmd_coef"))
 
@@ -296,15 +296,15 @@ def parse_topology(data, equipment: Equipment, warnings: list | None = None, **n
 def _sites(elements: dict) -> dict:
     groups: dict = {}
     for e in elements.values():
-        if isinstance(e, Fiber):
+        if isinstance(e, FiberNode):
             continue
-        city = e.location.city or (e.uid if isinstance(e, Transceiver | Roadm) else None)
+        city = e.location.city or (e.uid if isinstance(e, TransceiverNode | Roadm) else None)
         if city:
             groups.setdefault(city, []).append(e)
     sites = {}
     for city, els in groups.items():
         kinds = {type(e) for e in els}
-        kind = "endpoint" if Transceiver in kinds else "roadm" if Roadm in kinds else "amplifier"
+        kind = "endpoint" if TransceiverNode in kinds else "roadm" if Roadm in kinds else "amplifier"
         loc = els[0].location
         sites[city] = Site(city, max(-90.0, min(90.0, loc.latitude)), loc.longitude, kind)
     return sites
@@ -332,7 +332,7 @@ def export_topology(network: Network) -> dict:
     for e in network.elements.values():
         d = {"uid": e.uid, "type": e.type}
         extra = dict(e.extra)
-        if isinstance(e, Fiber):
+        if isinstance(e, FiberNode):
             d["type_variety"] = e.type_variety
             params = dict(extra.pop("params", {}))
             params.update({"length": e.length / 1e3, "length_units": "km", "loss_coef": e.loss_coef,
@@ -340,7 +340,7 @@ def export_topology(network: Network) -> dict:
             if e.pmd_coef is not None:
                 params["pmd_coef"] = e.pmd_coef
             d["params"] = params
-        elif isinstance(e, Edfa):
+        elif isinstance(e, EdfaNode):
             d["type_variety"] = e.type_variety
             extra.pop("params", None)
             op = dict(extra.pop("operational", {}))

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from .model import Fiber, Roadm, Transceiver
+from .model import FiberNode, Roadm, TransceiverNode
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class ElementGraph:
                 w.append(self.edge_weight(a))
         self.matrix = csr_matrix((w, (rows, cols)), shape=(n, n))
         self.site_of = {u: (e.location.city or u) for u, e in els.items()}
-        self.terminals = [u for u, e in els.items() if isinstance(e, Roadm | Transceiver)]
+        self.terminals = [u for u, e in els.items() if isinstance(e, Roadm | TransceiverNode)]
         self.hops = self._hops()
         self.hops_from: dict[str, list[Hop]] = {t: [] for t in self.terminals}
         for h in self.hops:
@@ -60,7 +60,7 @@ class ElementGraph:
 
     def edge_weight(self, uid: str) -> float:
         e = self.network.elements[uid]
-        return float(e.length) if isinstance(e, Fiber) else 0.01
+        return float(e.length) if isinstance(e, FiberNode) else 0.01
 
     def _hops(self) -> list[Hop]:
         els = self.network.elements
@@ -69,8 +69,8 @@ class ElementGraph:
             stack = [(nxt, (), self.edge_weight(t)) for nxt in self.succ[t]]
             while stack:
                 u, inner, weight = stack.pop()
-                if isinstance(els[u], Roadm | Transceiver):
-                    length = sum(els[x].length for x in inner if isinstance(els[x], Fiber))
+                if isinstance(els[u], Roadm | TransceiverNode):
+                    length = sum(els[x].length for x in inner if isinstance(els[x], FiberNode))
                     n_amp = sum(1 for x in inner if els[x].type == "Edfa")
                     hops.append(Hop(len(hops), t, inner, u, length, weight, n_amp))
                     continue
@@ -79,14 +79,14 @@ class ElementGraph:
                                      "'connections')")
                 if not self.succ[u]:
                     raise ValueError(f"{els[u].type} {u!r} has no outgoing connection: the line ends without a "
-                                     "Roadm or Transceiver (dangling connection, field 'connections')")
+                                     "Roadm or TransceiverNode (dangling connection, field 'connections')")
                 for nxt in self.succ[u]:
                     stack.append((nxt, inner + (u,), weight + self.edge_weight(u)))
         return hops
 
     def _check_transit(self) -> None:
         for u, e in self.network.elements.items():
-            if isinstance(e, Transceiver) and not (self.succ[u] or self.pred[u]):
+            if isinstance(e, TransceiverNode) and not (self.succ[u] or self.pred[u]):
                 raise ValueError(f"Transceiver {u!r} is not connected")
 
     # --- element-level shortest path (GNPy's) -----------------------------------------------------------

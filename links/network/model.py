@@ -2,7 +2,7 @@
 directed connections, with the equipment library they refer to.
 
 A *site* groups the elements at one place (GNPy: ``metadata.location.city``); its kind is ``compute``,
-``roadm``, ``amplifier`` (an in-line amplifier hut) or ``endpoint``. Traffic starts and ends at Transceiver
+``roadm``, ``amplifier`` (an in-line amplifier hut) or ``endpoint``. Traffic starts and ends at TransceiverNode
 elements; the optical path between two transceivers is a chain of elements.
 
 Latency (one way) = Σ fibre length · n_g / c + the node latencies on the path. Defaults and sources:
@@ -66,11 +66,11 @@ class Element:
 
     @property
     def type(self) -> str:
-        return type(self).__name__
+        return type(self).__name__.removesuffix("Node")  # GNPy's element type name
 
 
 @dataclass(frozen=True)
-class Transceiver(Element):
+class TransceiverNode(Element):
     pass
 
 
@@ -86,7 +86,7 @@ class Roadm(Element):
 
 
 @dataclass(frozen=True)
-class Fiber(Element):
+class FiberNode(Element):
     """A fibre span: length (m), loss (dB/km), connector losses and input pad (dB)."""
 
     type_variety: str = "SSMF"
@@ -111,7 +111,7 @@ class Fiber(Element):
 
 
 @dataclass(frozen=True)
-class Edfa(Element):
+class EdfaNode(Element):
     """An amplifier: its type and operating point (gain and VOAs in dB; delta_p and tilt as GNPy stores them)."""
 
     type_variety: str = ""
@@ -163,9 +163,9 @@ class Network:
                                      "(dangling connection)")
         eq = self.equipment
         for uid, e in self.elements.items():
-            if isinstance(e, Fiber):
+            if isinstance(e, FiberNode):
                 eq.fiber(e.type_variety, uid)
-            elif isinstance(e, Edfa):
+            elif isinstance(e, EdfaNode):
                 amp = eq.amplifier(e.type_variety, uid)
                 if e.gain_target is None:
                     raise ValueError(f"Edfa {uid!r}: field 'operational.gain_target' is missing (a designed network "
@@ -185,7 +185,7 @@ class Network:
         return self._graph
 
     def transceivers(self) -> list[str]:
-        return [u for u, e in self.elements.items() if isinstance(e, Transceiver)]
+        return [u for u, e in self.elements.items() if isinstance(e, TransceiverNode)]
 
     def site_of(self, uid: str) -> str:
         return self._graph.site_of[uid]
@@ -205,10 +205,10 @@ class Network:
         return propagate(self, elems, spectrum=spectrum)
 
     def _uid(self, name: str) -> str:
-        if name in self.elements and isinstance(self.elements[name], Transceiver):
+        if name in self.elements and isinstance(self.elements[name], TransceiverNode):
             return name
         for uid in self.transceivers():
             if self._graph.site_of.get(uid) == name:
                 return uid
-        raise ValueError(f"{name!r} is neither a Transceiver uid nor a site with a transceiver "
+        raise ValueError(f"{name!r} is neither a TransceiverNode uid nor a site with a transceiver "
                          f"(transceivers: {sorted(self.transceivers())[:8]}...)")

@@ -31,7 +31,7 @@ import numpy as np
 
 from .equipment import Equipment
 from .gnpy_io import parse_equipment
-from .model import Edfa, Fiber, Location, Network, Roadm, Site, Transceiver
+from .model import EdfaNode, FiberNode, Location, Network, Roadm, Site, TransceiverNode
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -134,7 +134,7 @@ def build_native(doc: dict, base_dir: pathlib.Path | None = None) -> Network:
         loc = Location(site.latitude, site.longitude, name, None)
         if site.kind != "amplifier":
             elements[f"roadm {name}"] = Roadm(f"roadm {name}", loc)
-            elements[f"trx {name}"] = Transceiver(f"trx {name}", loc)
+            elements[f"trx {name}"] = TransceiverNode(f"trx {name}", loc)
             conns += [(f"trx {name}", f"roadm {name}"), (f"roadm {name}", f"trx {name}")]
     roadm_type = eq.roadm(None, "roadm")
     target = roadm_type.target_pch_out_db if roadm_type.target_pch_out_db is not None else -20.0
@@ -170,12 +170,12 @@ def build_native(doc: dict, base_dir: pathlib.Path | None = None) -> Network:
             for j, km in enumerate(spans):
                 uid = f"fiber {a} → {b} #{k}.{j}"
                 loc = Location((sites[a].latitude + sites[b].latitude) / 2, (sites[a].longitude + sites[b].longitude) / 2)
-                elements[uid] = Fiber(uid, loc, type_variety=fiber, length=km * 1e3, loss_coef=alpha, con_in=con,
+                elements[uid] = FiberNode(uid, loc, type_variety=fiber, length=km * 1e3, loss_coef=alpha, con_in=con,
                                       con_out=con)
                 gain = alpha * km + 2 * con
                 aid = f"edfa {a} → {b} #{k}.{j}"
                 amp_loc = loc if j < len(spans) - 1 else Location(sites[b].latitude, sites[b].longitude, b)
-                elements[aid] = Edfa(aid, amp_loc, type_variety=_pick_amp(eq, gain, aid), gain_target=gain)
+                elements[aid] = EdfaNode(aid, amp_loc, type_variety=_pick_amp(eq, gain, aid), gain_target=gain)
                 items += [uid, aid]
             chains[(k, a)] = (a, b, items)
     # wire: ROADM → booster → chain; amplifier huts splice two chains
@@ -185,7 +185,7 @@ def build_native(doc: dict, base_dir: pathlib.Path | None = None) -> Network:
         seq = []
         boost = f"booster {a} → {b} #{k}"
         gain = launch - target
-        elements[boost] = Edfa(boost, Location(sites[a].latitude, sites[a].longitude, a),
+        elements[boost] = EdfaNode(boost, Location(sites[a].latitude, sites[a].longitude, a),
                                type_variety=_pick_amp(eq, gain, boost), gain_target=gain)
         seq = [f"roadm {a}", boost, *items]
         cur_site, link_k = b, k

@@ -77,9 +77,9 @@ def _hop_path(network, pred_row, i, j, choice):
 
 def _no_transit(network):
     """Transceivers are endpoints: no path may pass through one."""
-    from .model import Transceiver
+    from .model import TransceiverNode
 
-    return [u for u in network.graph.terminals if isinstance(network.elements[u], Transceiver)]
+    return [u for u in network.graph.terminals if isinstance(network.elements[u], TransceiverNode)]
 
 
 def all_pairs(network, modes=(), sources=None, targets=None) -> dict:
@@ -89,12 +89,12 @@ def all_pairs(network, modes=(), sources=None, targets=None) -> dict:
     source node (its outgoing hops) and a sink node (its incoming hops), so no path passes through one."""
     from scipy.sparse import csr_matrix
 
-    from .model import Transceiver
+    from .model import TransceiverNode
 
     g = network.graph
     tidx = _terminal_index(network)
     n = len(g.terminals)
-    is_trx = [isinstance(network.elements[t], Transceiver) for t in g.terminals]
+    is_trx = [isinstance(network.elements[t], TransceiverNode) for t in g.terminals]
     best: dict = {}
     for h in g.hops:
         a = tidx[h.start]
