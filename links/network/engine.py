@@ -1,0 +1,377 @@
+"""Propagation of a WDM spectrum along a chain of network elements, with the point-to-point GN engine.
+
+Per channel the state is the total power P = S + A + N (signal, ASE, NLI; W). Element by element, as GNPy 3.x
+propagates (``gnpy.core.elements``), so that the two compare:
+
+- TransceiverNode (Tx): P = S = the spectrum's Tx power per channel; its Tx OSNR is added at the receiver.
+- Roadm: attenuate by the path type's max loss, then equalise every channel to the egress degree's target
+  (``per_degree_pch_out_db`` or the ROADM's ``target_pch_out_db``, or a PSD target); a channel below its
+  target is left as it is (a ROADM only attenuates). Add and drop paths carry the add/drop OSNR.
+- FiberNode: input connector and pad; NLI generated from the channel powers P at the fibre input — the
+  closed-form incoherent GN model of the point-to-point budget (`links.budget`, Poggiolini 2012, eq. 120):
+  its coefficients once per fibre type, then P_NLI,i = γ²L_eff²·P_i·Σ_j M_ij·P_j² — times (γ(f_i)/γ_ref)² for the frequency scaling of γ (see
+  `links.network.equipment.FiberType.gamma_scale`); the NLI takes its power from signal and ASE (GNPy's
+  bookkeeping: S and A scale by 1 − P_NLI/P); then fibre loss and output connector.
+- EdfaNode: input VOA; gain = min(gain_target, p_max − P_in,total); NF from the amplifier type at that gain;
+  ASE = NF·h·f·B (B = baud) added at the input, then the gain profile (flat, or GNPy's tilt and ripple model)
+  less the output VOA.
+- Fused: a loss.
+
+GSNR = S/(A + N) at the receiver, combined with the Tx OSNR and the ROADMs' add/drop OSNR (12.5 GHz, converted
+to the signal bandwidth). Every operation maps (S, A, N) affinely with one common factor given P, and P along
+a hop does not depend on the path, so hops are evaluated once per input power profile and cached
+(`segment`), and paths are compositions of cached hops.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from links.budget import Amplifier, ChannelPlan, Span, coherent_budget
+from optolink.core.constants import C, H
+
+from .equipment import Spectrum
+from .model import EdfaNode, FiberNode, Fused, Roadm, TransceiverNode
+
+REF_BW = 12.5e9
+
+
+def make_span(length: float, alpha_db_per_km: float, dispersion_ps_nm_km: float, gamma_per_w_km: float,
+              dispersion_slope_ps_nm2_km: float, reference_frequency: float) -> Span:
+    """The one place a network fibre becomes a `links.budget.Span` (its reference given as a frequency)."""
+    return Span(length, alpha_db_per_km, dispersion_ps_nm_km, gamma_per_w_km,
+                dispersion_slope_ps_nm2_km=dispersion_slope_ps_nm2_km,
+                reference_wavelength=C / reference_frequency)
+
+
+def _db(x):
+    with np.errstate(divide="ignore"):
+        return 10.0 * np.log10(np.asarray(x, dtype=float))
+
+
+def _lin(x):
+    return 10.0 ** (np.asarray(x, dtype=float) / 10.0)
+
+
+def _fiber_span(network, fiber: FiberNode) -> Span:
+    ft = network.equipment.fiber(fiber.type_variety, fiber.uid)
+    d_ps = ft.dispersion * 1e6
+    if ft.dispersion_slope is None:
+        slope = -2.0 * d_ps / (C / ft.ref_frequency * 1e9)  # β2 constant over the band: D ∝ 1/λ² (GNPy's rule)
+    else:
+        slope = ft.dispersion_slope * 1e-3
+    return make_span(fiber.length, fiber.loss_coef, d_ps, ft.gamma_ref * 1e3, slope, ft.ref_frequency)
+
+
+def _unit_nli_matrix(span: Span, spectrum: Spectrum) -> np.ndarray:
+    """M[i, j] with P_NLI,i = γ²·L_eff²·P_i·Σ_j M[i, j]·P_j² for the span's fibre type (loss, dispersion) on the
+    spectrum's channels: the point-to-point engine's GN coefficients (`links.budget.nli_coefficients`) divided
+    by the span factor; without that function, measured column by column through `coherent_budget` (a probe
+    channel at 0 dBm over a −50 dBm background: the background's own NLI is 1e-10 of the probe's)."""
+    f = spectrum.frequencies
+    scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
+    try:
+        from links.budget import nli_coefficients
+    except ImportError:  # pragma: no cover - depends on the budget module's version
+        nli_coefficients = None
+    if nli_coefficients is not None:
+        return nli_coefficients(f, np.full(f.size, spectrum.baud_rate), [span])[0] / scale
+    m = np.empty((f.size, f.size))  # pragma: no cover
+    for k in range(f.size):  # pragma: no cover
+        p_dbm = np.full(f.size, -50.0)
+        p_dbm[k] = 0.0
+        plan = ChannelPlan(n_channels=f.size, baud_rate=spectrum.baud_rate, spacing=spectrum.spacing,
+                           center_frequency=float(f.mean()), launch_power_dbm=tuple(p_dbm), roll_off=0.0)
+        p = plan.launch_powers_w
+        nli = p / _lin(coherent_budget(plan, [span], Amplifier(None, 5.0)).snr_nli_db)
+        m[:, k] = nli / (p * p[k] ** 2) / scale
+    return m
+
+
+def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:
+    """NLI power (W, in each channel's bandwidth) generated in ``fiber`` by channel powers ``pch`` (W) at its
+    input (after the input connector), with the point-to-point GN engine's coefficients (cached per fibre
+    type and spectrum) and GNPy's γ(f) scaling."""
+    ft = network.equipment.fiber(fiber.type_variety, fiber.uid)
+    span = _fiber_span(network, fiber)
+    key = ("psi", span.alpha_db_per_km, span.dispersion_ps_nm_km, span.dispersion_slope_ps_nm2_km,
+           ft.ref_frequency, spectrum)
+    cache = network._cache
+    if key not in cache:
+        cache[key] = _unit_nli_matrix(span, spectrum) * ft.gamma_scale(spectrum.frequencies)[:, None] ** 2
+    scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
+    return scale * pch * (cache[key] @ pch**2)
+
+
+def _gain_profile(amp_type, edfa: EdfaNode, gain: float, pch: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Per-channel gain (dB): GNPy's dynamic-gain-tilt model (R. di Muro, J. Lightw. Technol. 18(3), 343 (2000),
+    as ported in gnpy.core.elements.Edfa._gain_profile); flat when there is neither tilt nor ripple."""
+    if f.size == 1 or (edfa.tilt_target == 0 and not any(amp_type.gain_ripple)):
+        return np.full(f.size, gain)  # GNPy's profile is flat then (g1st − voa = gain)
+    dgt = np.interp(f, np.linspace(amp_type.f_min, amp_type.f_max, len(amp_type.dgt)), amp_type.dgt)
+    ripple = np.interp(f, np.linspace(amp_type.f_min, amp_type.f_max, len(amp_type.gain_ripple)),
+                       amp_type.gain_ripple)
+    dgt_slope = np.polyfit(f, dgt, 1)[0]
+    targ_slope = -edfa.tilt_target / (amp_type.f_max - amp_type.f_min)
+    dgts1 = targ_slope / dgt_slope if dgt_slope != 0 else 0.0
+    g1st = ripple + amp_type.gain_flatmax + dgt * dgts1
+    voa = float(_db(np.mean(_lin(g1st)))) - gain
+    if abs(g1st.max() - g1st.min()) <= 0.05:
+        return g1st - voa
+    pin_db = float(_db(pch.sum()))
+
+    def gavg(x):
+        return float(_db(np.sum(pch * _lin(g1st - voa + dgt * x)))) - pin_db
+
+    xcent = gain - (float(_db(np.sum(pch * _lin(g1st - voa)))) - pin_db)
+    gcent = gavg(xcent)
+    deltax = g1st.max() - g1st.min()
+    xlow, xhigh = xcent - deltax, xcent + deltax
+    slope1 = (gavg(xlow) - gcent) / (xlow - xcent)
+    slope2 = (gcent - gavg(xhigh)) / (xcent - xhigh)
+    if abs(gain - gcent) <= 1e-11:
+        x3 = xcent
+    elif gain < gcent:
+        x3 = xcent - (gcent - gain) / slope1
+    else:
+        x3 = xcent + (gain - gcent) / slope2
+    return g1st - voa + dgt * x3
+
+
+@dataclass
+class Segment:
+    """The affine map of a chain of elements on (S, A, N) given its input power: X_out = c·X_in + d_X."""
+
+    c: np.ndarray
+    d_ase: np.ndarray
+    d_nli: np.ndarray
+    pch_out: np.ndarray
+    cd: np.ndarray  # ps/nm
+    pmd2: float  # s²
+    pdl2: float  # dB²
+    latency: float  # s
+    osnr_db: list  # add/drop OSNR contributions (12.5 GHz), dB per channel
+
+
+def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Segment:
+    """Propagate the powers ``pch_in`` (W) through ``steps`` = ((uid, from_uid, to_uid), ...); cached."""
+    key = (steps, spectrum, np.round(_db(pch_in), 9).tobytes())  # 1e-9 dB: equal powers reached by any path
+    cache = network._cache
+    if key in cache:
+        return cache[key]
+    f = spectrum.frequencies
+    n = f.size
+    c = np.ones(n)
+    da = np.zeros(n)
+    dn = np.zeros(n)
+    p = pch_in.copy()
+    cd = np.zeros(n)
+    pmd2 = pdl2 = latency = 0.0
+    osnr = []
+    eq = network.equipment
+
+    def scale(g):
+        nonlocal c, da, dn, p
+        c, da, dn, p = c * g, da * g, dn * g, p * g
+
+    for uid, before, after in steps:
+        e = network.elements[uid]
+        if isinstance(e, FiberNode):
+            ft = eq.fiber(e.type_variety, uid)
+            scale(_lin(-(e.con_in + e.att_in)))
+            nli = fiber_nli(network, e, p, spectrum)
+            r = nli / p
+            c, da, dn = c * (1 - r), da * (1 - r), dn * (1 - r) + nli
+            lam = C / f
+            if ft.dispersion_slope is None:
+                d = np.full(n, ft.dispersion)  # GNPy: D flat for the CD (β2 flat for the NLI)
+            else:
+                d = ft.dispersion + ft.dispersion_slope * (lam - C / ft.ref_frequency)
+            cd = cd + d * e.length * 1e3  # s/m² · m → ps/nm: ×1e12/1e9
+            pmd = (e.pmd_coef if e.pmd_coef is not None else ft.pmd_coef) * math.sqrt(e.length)
+            pmd2 += pmd**2
+            latency += e.length * network.group_index / C
+            scale(_lin(-(e.loss_coef * e.length / 1e3)) * _lin(-e.con_out))
+        elif isinstance(e, EdfaNode):
+            at = eq.amplifier(e.type_variety, uid)
+            scale(_lin(-e.in_voa))
+            pin_db = float(_db(p.sum())) + 30.0
+            gain = min(e.gain_target, at.p_max - pin_db) if at.type_def != "dual_stage" else e.gain_target
+            nf, _ = at.nf_db(gain, pin_db, n, spectrum.spacing, eq.amplifiers)
+            ripple = np.interp(f, np.linspace(at.f_min, at.f_max, len(at.nf_ripple)), at.nf_ripple)
+            nf_ch = nf + ripple
+            ase = H * spectrum.baud_rate * f * (_lin(nf_ch) if math.isfinite(nf) else 0.0)
+            da = da + ase
+            p = p + ase
+            scale(_lin(_gain_profile(at, e, gain, p - ase, f) - e.out_voa))
+            pmd2 += at.pmd**2
+            pdl2 += at.pdl**2
+            latency += network.amplifier_latency_s
+        elif isinstance(e, Fused):
+            scale(_lin(-e.loss))
+        elif isinstance(e, Roadm):
+            rt = eq.roadm(e.type_variety, uid)
+            kind = ("add" if isinstance(network.elements.get(before), TransceiverNode) else
+                    "drop" if isinstance(network.elements.get(after), TransceiverNode) else "express")
+            imp = rt.impairment(kind)
+            scale(_lin(-imp.maxloss_db))
+            target = _roadm_target(e, rt, after, spectrum)
+            net_in = _db(p) + 30.0
+            x = net_in - target
+            new_target = target - (np.abs(x) - x) / 2
+            scale(_lin(-(net_in - new_target)))
+            if imp.osnr_db is not None:
+                osnr.append(np.full(n, imp.osnr_db))
+            pmd2 += imp.pmd**2
+            pdl2 += imp.pdl_db**2
+            latency += network.roadm_latency_s
+        elif isinstance(e, TransceiverNode):
+            pass
+        else:  # pragma: no cover - the loaders only build the five types
+            raise ValueError(f"element {uid!r}: unsupported type {e.type}")
+    seg = Segment(c, da, dn, p, cd, pmd2, pdl2, latency, osnr)
+    cache[key] = seg
+    return seg
+
+
+def _roadm_target(e: Roadm, rt, degree: str, spectrum: Spectrum) -> np.ndarray:
+    n = spectrum.n_channels
+    if degree in e.per_degree_pch_out_db:
+        return np.full(n, float(e.per_degree_pch_out_db[degree]))
+    if degree in e.per_degree_psd:
+        return np.full(n, float(_db(e.per_degree_psd[degree] * spectrum.baud_rate * 1e-9)))
+    if e.target_pch_out_db is not None:
+        return np.full(n, float(e.target_pch_out_db))
+    if e.target_psd_out_mWperGHz is not None:
+        return np.full(n, float(_db(e.target_psd_out_mWperGHz * spectrum.baud_rate * 1e-9)))
+    if rt.target_pch_out_db is not None:
+        return np.full(n, float(rt.target_pch_out_db))
+    if rt.target_psd_out_mWperGHz is not None:
+        return np.full(n, float(_db(rt.target_psd_out_mWperGHz * spectrum.baud_rate * 1e-9)))
+    if rt.target_out_mWperSlotWidth is not None:
+        return np.full(n, float(_db(rt.target_out_mWperSlotWidth * spectrum.spacing * 1e-9)))
+    raise ValueError(f"Roadm {e.uid!r}: no equalisation target (field 'target_pch_out_db')")
+
+
+@dataclass(frozen=True)
+class Lightpath:
+    """Result of a propagation: per-channel arrays (low to high frequency) and path figures.
+
+    ``gsnr_db`` is the channel mean of ``gsnr_channels_db`` (signal bandwidth, what GNPy prints);
+    ``gsnr_ref_db`` per channel in 12.5 GHz; ``latency_s`` one way (fibre + node latencies).
+    """
+
+    path: tuple[str, ...]
+    frequency: np.ndarray
+    baud_rate: float
+    gsnr_channels_db: np.ndarray
+    osnr_ase_db: np.ndarray  # 12.5 GHz, with Tx and add/drop OSNR
+    snr_nli_db: np.ndarray  # signal bandwidth
+    rx_power_dbm: np.ndarray
+    cd_ps_nm: np.ndarray
+    pmd_s: float
+    pdl_db: float
+    latency_s: float
+    length: float
+    n_roadm_passes: int
+
+    @property
+    def gsnr_db(self) -> float:
+        return float(np.mean(self.gsnr_channels_db))
+
+    @property
+    def gsnr_ref_db(self) -> np.ndarray:
+        return self.gsnr_channels_db + 10 * math.log10(self.baud_rate / REF_BW)
+
+    @property
+    def worst_gsnr_ref_db(self) -> float:
+        return float(np.min(self.gsnr_ref_db))
+
+
+def path_steps(network, path) -> list[tuple]:
+    """Split an element path into cacheable chunks: each terminal pass alone, each hop's in-line chain."""
+    path = list(path)
+    chunks, cur = [], []
+    for k, uid in enumerate(path):
+        before = path[k - 1] if k > 0 else None
+        after = path[k + 1] if k + 1 < len(path) else None
+        step = (uid, before, after)
+        if isinstance(network.elements[uid], Roadm | TransceiverNode):
+            if cur:
+                chunks.append(tuple(cur))
+                cur = []
+            chunks.append((step,))
+        else:
+            cur.append(step)
+    if cur:
+        chunks.append(tuple(cur))
+    return chunks
+
+
+def path_spectrum(network, path) -> Spectrum:
+    """The design spectrum restricted to the channels whose slot fits every amplifier band on the path (GNPy's
+    ``filter_si``: f − spacing/2 ≥ f_min and f + spacing/2 ≤ f_max)."""
+    sp = network.equipment.spectrum
+    lo, hi = -math.inf, math.inf
+    for uid in path:
+        e = network.elements[uid]
+        if isinstance(e, EdfaNode):
+            at = network.equipment.amplifier(e.type_variety, uid)
+            lo, hi = max(lo, at.f_min), min(hi, at.f_max)
+    f = sp.frequencies
+    keep = f[(f - sp.spacing / 2 >= lo) & (f + sp.spacing / 2 <= hi)]
+    if keep.size == 0:
+        raise ValueError(f"path {path[0]!r} → {path[-1]!r}: no channel of the design spectrum fits the amplifier "
+                         f"band {lo / 1e12:.3f}-{hi / 1e12:.3f} THz")
+    if keep.size == f.size:
+        return sp
+    return replace(sp, f_min=float(keep[0]), f_max=float(keep[-1]) + sp.spacing / 2)
+
+
+def propagate(network, path, *, spectrum: Spectrum | None = None) -> Lightpath:
+    """Propagate the (design) spectrum along the element ``path`` (Transceiver … Transceiver)."""
+    path = tuple(path)
+    els = network.elements
+    for uid in path:
+        if uid not in els:
+            raise ValueError(f"path element {uid!r} is not in the network")
+    if not (isinstance(els[path[0]], TransceiverNode) and isinstance(els[path[-1]], TransceiverNode)):
+        raise ValueError("a lightpath starts and ends at a Transceiver")
+    for a, b in zip(path[:-1], path[1:], strict=True):
+        if b not in network.graph.succ[a]:
+            raise ValueError(f"path: no connection from {a!r} to {b!r}")
+    sp = spectrum if spectrum is not None else path_spectrum(network, path)
+    n = sp.n_channels
+    pch = np.full(n, 1e-3 * 10 ** (sp.tx_power_dbm / 10))
+    s, a, nli = pch.copy(), np.zeros(n), np.zeros(n)
+    cd = np.zeros(n)
+    pmd2 = pdl2 = lat = 0.0
+    osnr = [np.full(n, sp.tx_osnr)]
+    for chunk in path_steps(network, path):
+        seg = segment(network, chunk, pch, sp)
+        s, a, nli = seg.c * s, seg.c * a + seg.d_ase, seg.c * nli + seg.d_nli
+        pch = seg.pch_out
+        cd = cd + seg.cd
+        pmd2 += seg.pmd2
+        pdl2 += seg.pdl2
+        lat += seg.latency
+        osnr += seg.osnr_db
+    return _result(network, path, sp, s, a, nli, pch, cd, pmd2, pdl2, lat, osnr)
+
+
+def _result(network, path, sp, s, a, nli, pch, cd, pmd2, pdl2, lat, osnr) -> Lightpath:
+    bw_db = 10 * math.log10(sp.baud_rate / REF_BW)
+    added = sum(_lin(-(o - bw_db)) for o in osnr)  # 1/SNR in the signal bandwidth
+    with np.errstate(divide="ignore"):
+        gsnr = -_db((a + nli) / s + added)
+        osnr_ase = -_db(a / s + added) + bw_db
+        snr_nli = _db(s / nli)
+    els = network.elements
+    length = sum(els[u].length for u in path if isinstance(els[u], FiberNode))
+    return Lightpath(path=tuple(path), frequency=sp.frequencies, baud_rate=sp.baud_rate, gsnr_channels_db=gsnr,
+                     osnr_ase_db=osnr_ase, snr_nli_db=snr_nli, rx_power_dbm=_db(pch) + 30.0, cd_ps_nm=cd,
+                     pmd_s=math.sqrt(pmd2), pdl_db=math.sqrt(pdl2), latency_s=lat, length=length,
+                     n_roadm_passes=sum(1 for u in path if isinstance(els[u], Roadm)))
