@@ -435,10 +435,10 @@ def nli_eta(frequency, bandwidth, spans: Sequence, *, power=None, model: str = "
         if len(keys) > 1:
             raise ValueError("coherence='exact' needs identical spans (the phased-array factor of one fibre)")
     if model == "closed_form":
-        try:  # the closed-form engine (pair sum, Poggiolini 2012 eq. 120)
-            from .nli import nli_coefficients
-        except ImportError:
+        try:  # the closed-form engine (pair sum, Poggiolini 2012 eq. 120), wherever it lives
             from .budget import nli_coefficients
+        except ImportError:
+            from .nli import nli_coefficients
 
         pair = nli_coefficients(f, r, spans)  # (n_spans, n, n)
         eta = np.einsum("kij,j->ki", pair, p**2) / p**2
