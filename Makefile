@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP = $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean check-nli
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# the bigger WDM split-step check of the NLI models (minutes)
+check-nli: $(STAMP)
+	$(BIN)/python -c "from benchmarks.bench_nli import split_step_campaign; split_step_campaign()"

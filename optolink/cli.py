@@ -13,7 +13,8 @@ import pathlib
 import sys
 
 # modules contributing sub-commands (imported lazily: `optolink --help` must stay fast)
-COMMAND_MODULES: list[str] = ["flows_chip", "flows_links", "flows_budget", "flows_sweep", "flows_yield", "flows_network"]
+COMMAND_MODULES: list[str] = ["flows_chip", "flows_links", "flows_budget", "flows_sweep", "flows_yield",
+                              "flows_network", "flows_nli"]
 
 
 def _demo(args) -> int:
