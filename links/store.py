@@ -51,6 +51,7 @@ from .storefile import (
     StoreLock,
     check_integrity,
     committed_size,
+    is_writable,
     record_committed,
 )
 
@@ -254,7 +255,7 @@ class Store:
     def _lock_for_writing(self, force: bool = False) -> StoreLock:
         if self.path.is_dir():
             raise IsADirectoryError(f"store {self.path} is a directory, not an HDF5 file")
-        if not os.access(self.path, os.W_OK):
+        if not is_writable(self.path):
             raise PermissionError(f"store {self.path} is read-only; refusing to write it (copy it, or choose "
                                   "another store)")
         lock = StoreLock(self.path, self.lock_timeout)
