@@ -188,17 +188,47 @@ class Store:
                 record_committed(tmp)
 
     # --- reading -------------------------------------------------------------------------------------
+    def _retrying(self, fn, *args):
+        """Readers take no lock: one that opens while the writer briefly leaves SWMR mode (to create a run or an
+        output) can see a half-updated view. Such a read is retried for up to 2 s, then refused clearly."""
+        deadline = time.monotonic() + 2.0
+        while True:
+            try:
+                return fn(*args)
+            except (StoreError, FileNotFoundError, IsADirectoryError):
+                raise
+            except (OSError, KeyError, RuntimeError) as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"cannot read {self.path} (being written, or damaged): {exc}") from None
+                time.sleep(0.05)
+
     def runs(self) -> list[str]:
+        """The names of the stored runs."""
+        return self._retrying(self._runs)
+
+    def read(self, run: str) -> RunData:
+        """Read a run's completed points (also while it is written, and right after the writer was killed)."""
+        return self._retrying(self._read, run)
+
+    def done_indices(self, run: str) -> np.ndarray:
+        """Indices of the points already stored (ok or error)."""
+        return self._retrying(self._done_indices, run)
+
+    def run_attrs(self, run: str) -> dict | None:
+        """A run's attributes (its definition and provenance), ``None`` if there is no such run."""
+        return self._retrying(self._run_attrs, run)
+
+    def _runs(self) -> list[str]:
         with _open_read(self.path) as f:
             _check_schema(f, self.path)
             return sorted(k for k in f["runs"].keys() if not k.startswith(_NEW))
 
-    def read(self, run: str) -> RunData:
+    def _read(self, run: str) -> RunData:
         """Read a run's completed points (also right after the writer was killed)."""
         with _open_read(self.path) as f:
             _check_schema(f, self.path)
             if run.startswith(_NEW) or run not in f["runs"]:
-                raise StoreError(f"no run {run!r} in {self.path}; runs: {self.runs()}")
+                raise StoreError(f"no run {run!r} in {self.path}; runs: {self._runs()}")
             g = f["runs"][run]
             n = min(g["done"].shape[0], g["status"].shape[0] if "status" in g else g["done"].shape[0])
             index = g["done"][:n].astype(np.int64)
@@ -214,7 +244,7 @@ class Store:
             attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()}
         return RunData(run, attrs, index, status, params, results, errors, units, grid)
 
-    def done_indices(self, run: str) -> np.ndarray:
+    def _done_indices(self, run: str) -> np.ndarray:
         """Indices of the points already stored (ok or error)."""
         with _open_read(self.path) as f:
             _check_schema(f, self.path)
@@ -224,7 +254,7 @@ class Store:
             n = min(g["done"].shape[0], g["status"].shape[0])
             return g["done"][:n].astype(np.int64)
 
-    def run_attrs(self, run: str) -> dict | None:
+    def _run_attrs(self, run: str) -> dict | None:
         with _open_read(self.path) as f:
             _check_schema(f, self.path)
             if run.startswith(_NEW) or run not in f["runs"]:

@@ -198,8 +198,8 @@ def check_integrity(path: pathlib.Path) -> dict:
     sb = superblock(path)
     if sb is None:
         raise StoreIntegrityError(f"{path} is not a readable HDF5 file (no HDF5 signature)")
-    if sb["flags"] == 0:  # HDF5's own test (H5F__super_read): file size + base address >= stored end of file
-        expected, why = sb["eoa"] - sb["base"], "its HDF5 end-of-file address"
+    if sb["flags"] == 0:  # HDF5's own test (H5F__super_read: (size - base) + base < stored end of file)
+        expected, why = sb["eoa"], "its HDF5 end-of-file address"
     else:  # left open by a writer: the superblock's end-of-file address is stale; use the committed size
         expected, why = committed_size(path) or 0, "the size recorded after its last completed append"
     if sb["size"] < expected:
