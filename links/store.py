@@ -73,18 +73,19 @@ def _open_read(path: pathlib.Path) -> h5py.File:
     if path.is_dir():
         raise IsADirectoryError(f"store {path} is a directory, not an HDF5 file")
     try:
-        sb = check_integrity(path)
-    except StoreIntegrityError as exc:
-        raise StoreError(str(exc)) from None
-    try:
-        return h5py.File(path, "r", locking=False)
-    except OSError as first:
-        if sb["flags"]:
+        check_integrity(path)
+        try:
+            return h5py.File(path, "r", locking=False)
+        except OSError as exc:
+            first = exc
+        if check_integrity(path)["flags"]:  # opened by a writer meanwhile, or left open: SWMR, once checked
             try:
                 return h5py.File(path, "r", swmr=True, locking=False)
             except OSError:
                 pass
-        raise StoreError(f"{path} is not a readable HDF5 file (corrupted or not HDF5): {first}") from None
+    except StoreIntegrityError as exc:
+        raise StoreError(str(exc)) from None
+    raise StoreError(f"{path} is not a readable HDF5 file (corrupted or not HDF5): {first}") from None
 
 
 def _open_append(path: pathlib.Path, timeout: float) -> h5py.File:
