@@ -12,8 +12,16 @@ import numpy as np
 import pytest
 
 from links.store import Store
-from links.sweep import (MAX_POINTS, Distribution, FunctionNotAllowed, SweepInterrupted, SweepSpec,
-                         check_function_allowed, load_sweep_file, run_sweep)
+from links.sweep import (
+    MAX_POINTS,
+    Distribution,
+    FunctionNotAllowed,
+    SweepInterrupted,
+    SweepSpec,
+    check_function_allowed,
+    load_sweep_file,
+    run_sweep,
+)
 from optolink.cli import main
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -146,7 +154,8 @@ def test_keyboard_interrupt_stops_cleanly_and_resumes(tmp_path):
 
 def test_ctrl_c_on_the_command_line_exits_130(tmp_path):
     (tmp_path / "slow_model.py").write_text("import time\ndef f(x):\n    time.sleep(0.05)\n    return {'y': x}\n")
-    f = _file(tmp_path, "function: slow_model:f\ngrid: {x: [%s]}\nname: c\n" % ", ".join(map(str, range(400))))
+    xs = ", ".join(map(str, range(400)))
+    f = _file(tmp_path, f"function: slow_model:f\ngrid: {{x: [{xs}]}}\nname: c\n")
     cmd = [sys.executable, "-c", "import sys; from optolink.cli import main; sys.exit(main(sys.argv[1:]))",
            "sweep", str(f), "--store", str(tmp_path / "s.h5"), "--scheduler", "sync"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
