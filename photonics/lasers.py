@@ -48,7 +48,7 @@ import numpy as np
 
 from optolink.core.constants import K_B, C, H, Q
 from optolink.core.units import CARRIER_WAVELENGTH
-from optolink.core.validate import check_array, check_positive, check_real
+from optolink.core.validate import check_array, check_bool, check_positive, check_real
 
 __all__ = [
     "LaserParams",
@@ -807,10 +807,10 @@ def simulate_lasers(params, current, dt, *, n_samples: int | None = None, subste
     for q in plist:
         if not isinstance(q, LaserParams):
             raise TypeError(f"params must be LaserParams or RateEquationLaser, got {type(q).__name__}")
-    dt = check_positive("dt", dt)
+    dt = check_real("dt", dt, low=0.0, low_open=True, high=1e-6)
     if isinstance(substeps, bool) or not isinstance(substeps, int | np.integer) or substeps < 1:
         raise ValueError(f"substeps must be an integer >= 1, got {substeps!r}")
-    cur = check_array("current", current, low=0.0)
+    cur = check_array("current", current, low=0.0, high=10.0)
     if cur.ndim > 2:
         raise ValueError(f"current must be a scalar, (samples,) or (lasers, samples); got shape {cur.shape}")
     n_sets = len(plist)
@@ -832,6 +832,14 @@ def simulate_lasers(params, current, dt, *, n_samples: int | None = None, subste
     n_samples = int(n_samples)
     if mc not in (1, n_samples):
         raise ValueError(f"current has {mc} samples but n_samples = {n_samples}")
+    check_bool("noise", noise)
+    if 32 * n_lasers * n_samples > 2**32:  # memory estimate before allocation: N, S, φ and power, float64
+        raise ValueError(f"n_samples = {n_samples} for {n_lasers} laser(s) needs "
+                         f"{32 * n_lasers * n_samples / 2**30:.3g}"
+                         " GiB of output arrays (at most 4 GiB); simulate shorter records")
+    if n_lasers * n_samples * substeps > 2**31:
+        raise ValueError(f"{n_lasers} laser(s) × n_samples {n_samples} × substeps {substeps} integration steps is "
+                         "over the cap of 2^31; use fewer substeps or shorter records")
     squeeze = single and cur.ndim < 2
 
     set_index = np.zeros(n_lasers, dtype=np.int64) if n_sets == 1 else np.arange(n_lasers, dtype=np.int64)

@@ -29,7 +29,7 @@ from scipy.optimize import brentq
 
 from optolink.core.constants import C
 from optolink.core.units import db_to_linear
-from optolink.core.validate import check_array, check_real
+from optolink.core.validate import check_array, check_bool, check_real
 
 from .electrodes import (
     CoplanarElectrode,
@@ -97,6 +97,7 @@ class MachZehnderModulator:
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):
+        check_bool("lumped", self.lumped)
         if not isinstance(self.phase_shifter, DepletionPhaseShifter):
             raise TypeError("phase_shifter must be a DepletionPhaseShifter")
         if not isinstance(self.electrode, CoplanarElectrode):
