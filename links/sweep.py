@@ -90,7 +90,9 @@ class Distribution:
                 raise ValueError(f"{self.kind} distribution parameter {k!r} must be a finite number; got {v!r}")
         p = {k: float(v) for k, v in self.params.items()}
         spread = p.get("std", p.get("sigma"))
-        if spread is not None and not spread > 0:
+        if self.kind == "normal" and spread == 0:  # allowed: every draw is the mean (a parameter held fixed)
+            pass
+        elif spread is not None and not spread > 0:
             raise ValueError(f"{self.kind} distribution: {'std' if 'std' in p else 'sigma'} must be > 0; "
                              f"got {spread} (use a fixed parameter for a constant)")
         if self.kind in ("uniform", "truncnormal"):

@@ -64,7 +64,7 @@ def test_yaml_scientific_notation_reaches_the_function_as_a_float(tmp_path):
 @pytest.mark.parametrize("kind, params, match", [
     ("truncnormal", {"mean": 0.0, "std": 1.0, "low": 10.0, "high": 11.0}, "only .* lies inside"),
     ("truncnormal", {"mean": 5.0, "std": 0.0, "low": 0.0, "high": 1.0}, "std must be > 0"),
-    ("normal", {"mean": 0.0, "std": 0.0}, "std must be > 0"),
+    ("normal", {"mean": 0.0, "std": -1e-3}, "std must be > 0"),
     ("lognormal", {"mean": 0.0, "sigma": -1.0}, "sigma must be > 0"),
     ("lognormal", {"mean": 800.0, "sigma": 1.0}, "exp overflows"),
     ("uniform", {"low": -1e308, "high": 1e308}, "overflows"),
