@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP = $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test bench lint clean check-nli
+.PHONY: demo test bench lint fuzz clean check-nli
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 bench: EXTRAS = dev,peers
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# a long fuzz campaign over the public API (CI runs a bounded, seeded one in tests/test_fuzz.py)
+fuzz: $(STAMP)
+	OPTOLINK_FUZZ_EXAMPLES=$${OPTOLINK_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check photonics links layouts optolink tests benchmarks

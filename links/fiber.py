@@ -178,6 +178,9 @@ def random_rotation(rng: np.random.Generator) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------------
 # the fiber
 # --------------------------------------------------------------------------------------------------------
+MAX_STEPS = 100_000  # split steps per propagate call (a long fiber at 10 m steps is ~10^4)
+
+
 @dataclass(frozen=True)
 class Fiber:
     """A fiber span (SI inside; engineering units where named), for the split-step simulation and the budget.
@@ -310,7 +313,7 @@ class Fiber:
         """
         if precision not in ("double", "single"):
             raise ValueError(f"precision must be 'double' or 'single'; got {precision!r}")
-        fs = check_positive("sample_rate", sample_rate)
+        fs = check_real("sample_rate", sample_rate, low=0.0, low_open=True, high=1e15)
         dtype = np.complex128 if precision == "double" else np.complex64
         x = np.array(check_field("field", field), dtype=dtype, order="C", copy=True)
         dual = x.ndim == 2
@@ -363,6 +366,9 @@ class Fiber:
             return h if alpha == 0 else 2 * math.sinh(alpha * h / 2) / alpha
 
         if step is not None:
+            if length / step > MAX_STEPS:
+                raise ValueError(f"step {step:g} m makes {length / step:.3g} steps over {length:g} m; at most "
+                                 f"{MAX_STEPS} (use a longer step)")
             n_steps = max(1, math.ceil(length / step - 1e-9))
             h = length / n_steps
             half = np.exp(d_op * (h / 2)).astype(dtype)
@@ -380,6 +386,10 @@ class Fiber:
         # nonlinear-phase criterion: h = φ_max / (γ_eff·P_peak), the peak taken at the last nonlinear step
         p_peak = float(np.max(np.abs(x2) ** 2 if not dual else (np.abs(x2) ** 2).sum(axis=0)))
         h = min(length, phi_max / (g_eff * max(p_peak, 1e-30)))
+        if length / h > MAX_STEPS:  # an upper bound: the power (and the step count) only falls along the fiber
+            raise ValueError(f"a nonlinear phase of {phi_max:g} rad per step needs about {length / h:.3g} steps at "
+                             f"{p_peak:.3g} W peak over {length:g} m; at most {MAX_STEPS} (raise "
+                             "max_nonlinear_phase, or give a step)")
         z = 0.0
         linear(h / 2, h / 2)
         while True:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from optolink.core.units import OSNR_REFERENCE_BANDWIDTH, dbm_to_watt
-from optolink.core.validate import as_rng, check_array, check_int, check_real
+from optolink.core.validate import as_rng, check_array, check_bool, check_int, check_real
 from photonics.cw_laser import PhaseNoiseLaser
 
 from . import metrics
@@ -76,6 +76,8 @@ class LinkConfig:
     ideal: bool = False
 
     def __post_init__(self):
+        check_bool("ideal", self.ideal)
+        check_bool("polarization_rotation", self.polarization_rotation)
         get_standard(self.standard)
         if self.modulation is not None:
             check_modulation(self.modulation)

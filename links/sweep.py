@@ -10,16 +10,32 @@ Every completed point is written to the store at once (``links.store``); re-runn
 already stored (a resumed sweep never recomputes one); a point that raises is recorded with its error.
 Schedulers: ``"sync"`` (in-process, sequential), ``"local"`` (a ``distributed.LocalCluster``, the default)
 or the address of an existing Dask scheduler (``"tcp://host:8786"``).
+
+**A sweep file is code.** Its ``function`` is imported and called, so a sweep file can run anything the named
+function does. :func:`load_sweep_file` therefore runs by default only the optolink entry points listed in
+``ALLOWED_FUNCTIONS`` and functions of modules that live in the working directory or in the sweep file's own
+directory (your code, next to your sweep). The standard library, builtins and every other installed package
+are refused (``function: os:system`` is an error); ``allow_any_function=True`` (``optolink sweep
+--allow-any-function``) opts in to any importable function. A :class:`SweepSpec` built in Python is not
+restricted: the program that builds it chose its function.
+
+Every field of a sweep definition is typed (``n_samples: 2.9`` or ``true`` is refused, not rounded), the
+distributions are checked for feasibility before anything is drawn, a sweep has at most ``MAX_POINTS`` points,
+and an interrupted sweep (Ctrl-C) stops with :class:`SweepInterrupted` ("interrupted after N points; re-run
+to resume"), every completed point stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import inspect
 import itertools
 import json
 import math
+import numbers
+import pathlib
 import sys
 import time
 import traceback
@@ -28,8 +44,27 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from optolink.core.files import read_mapping
+from optolink.core.validate import check_int
 
-from .store import RunData, Store, describe_environment
+from .store import STATUS_OK, RunData, Store, describe_environment
+
+MAX_POINTS = 10_000_000  # grid product × n_samples; the point grid alone takes 8 bytes per point and parameter
+TRUNCNORMAL_MIN_MASS = 1e-3  # below this, rejection sampling of a truncated normal is not worth waiting for
+
+# optolink functions that a sweep file may name without --allow-any-function
+ALLOWED_FUNCTIONS = frozenset({
+    "links.yields:die_margin",
+    "links.yields:die_figures",
+    "optolink.flows_chain:ber_point",
+})
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep: every completed point is stored; re-running resumes."""
+
+
+class FunctionNotAllowed(ValueError):
+    """A sweep file names a function outside the allow-list and outside the user's directories."""
 
 _DISTRIBUTIONS = {"normal": ("mean", "std"), "uniform": ("low", "high"), "lognormal": ("mean", "sigma"),
                   "truncnormal": ("mean", "std", "low", "high")}
@@ -47,16 +82,45 @@ class Distribution:
         if self.kind not in _DISTRIBUTIONS:
             raise ValueError(f"distribution kind must be one of {sorted(_DISTRIBUTIONS)}; got {self.kind!r}")
         need = set(_DISTRIBUTIONS[self.kind])
-        if set(self.params) != need:
-            raise ValueError(f"{self.kind} distribution needs exactly {sorted(need)}; got {sorted(self.params)}")
+        if not isinstance(self.params, dict) or set(self.params) != need:
+            raise ValueError(f"{self.kind} distribution needs exactly {sorted(need)}; got "
+                             f"{sorted(self.params) if isinstance(self.params, dict) else self.params!r}")
         for k, v in self.params.items():
-            if not isinstance(v, int | float) or not math.isfinite(v):
-                raise ValueError(f"distribution parameter {k!r} must be a finite number; got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+                raise ValueError(f"{self.kind} distribution parameter {k!r} must be a finite number; got {v!r}")
+        p = {k: float(v) for k, v in self.params.items()}
+        spread = p.get("std", p.get("sigma"))
+        if self.kind == "normal" and spread == 0:  # allowed: every draw is the mean (a parameter held fixed)
+            pass
+        elif spread is not None and not spread > 0:
+            raise ValueError(f"{self.kind} distribution: {'std' if 'std' in p else 'sigma'} must be > 0; "
+                             f"got {spread} (use a fixed parameter for a constant)")
+        if self.kind in ("uniform", "truncnormal"):
+            if not p["low"] < p["high"]:
+                raise ValueError(f"{self.kind} distribution: low must be < high; got {p['low']} >= {p['high']}")
+            if not math.isfinite(p["high"] - p["low"]):
+                raise ValueError(f"{self.kind} distribution: high - low overflows; got [{p['low']}, {p['high']}]")
+        if self.kind in ("normal", "truncnormal") and not math.isfinite(abs(p["mean"]) + 40 * p["std"]):
+            raise ValueError(f"{self.kind} distribution: mean ± 40·std overflows; got mean {p['mean']}, "
+                             f"std {p['std']}")
+        if self.kind == "lognormal" and p["mean"] + 10 * p["sigma"] > 700:
+            raise ValueError(f"lognormal distribution: mean + 10·sigma must be <= 700 (exp overflows beyond); "
+                             f"got {p['mean'] + 10 * p['sigma']:g}")
+        if self.kind == "truncnormal":
+            mass = self.truncated_mass()
+            if not mass >= TRUNCNORMAL_MIN_MASS:
+                raise ValueError(f"truncnormal distribution: only {mass:.3g} of the normal(mean {p['mean']:g}, std "
+                                 f"{p['std']:g}) lies inside [{p['low']:g}, {p['high']:g}]; it must be >= "
+                                 f"{TRUNCNORMAL_MIN_MASS:g} (move the bounds or the mean)")
+
+    def truncated_mass(self) -> float:
+        """truncnormal: the probability of the untruncated normal inside [low, high]."""
         p = self.params
-        if self.kind in ("normal", "truncnormal") and p["std"] < 0:
-            raise ValueError(f"std must be >= 0; got {p['std']}")
-        if self.kind in ("uniform", "truncnormal") and not p["low"] < p["high"]:
-            raise ValueError(f"low must be < high; got {p['low']} >= {p['high']}")
+
+        def cdf(x):
+            return 0.5 * math.erfc(-(x - p["mean"]) / (p["std"] * math.sqrt(2.0)))
+
+        return cdf(p["high"]) - cdf(p["low"])
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         p = self.params
@@ -93,24 +157,43 @@ class SweepSpec:
     name: str = "sweep"
 
     def __post_init__(self):
-        if not isinstance(self.function, str) or ":" not in self.function:
+        if not isinstance(self.function, str) or self.function.count(":") != 1 or \
+                not all(self.function.split(":")):
             raise ValueError(f"function must be 'package.module:function'; got {self.function!r}")
-        if not isinstance(self.n_samples, int) or self.n_samples < 1:
-            raise ValueError(f"n_samples must be an integer >= 1; got {self.n_samples!r}")
-        if not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be an integer >= 0; got {self.seed!r}")
+        check_int("n_samples", self.n_samples, low=1)
+        check_int("seed", self.seed, low=0)
+        for what in ("grid", "random", "fixed", "units"):
+            value = getattr(self, what)
+            if not isinstance(value, dict):
+                raise TypeError(f"{what} must be a mapping of parameter names; got {type(value).__name__}")
+            for k in value:
+                if not isinstance(k, str) or not k.isidentifier():
+                    raise ValueError(f"{what}: parameter name {k!r} must be a Python identifier (a keyword "
+                                     "argument of the function; no '/', spaces or dots)")
         for k, v in self.grid.items():
-            if not isinstance(v, list | tuple | np.ndarray) or len(v) == 0:
-                raise ValueError(f"grid[{k!r}] must be a non-empty list of values")
+            _check_grid_values(k, v)
         for k, v in self.random.items():
             if not isinstance(v, Distribution):
                 raise TypeError(f"random[{k!r}] must be a Distribution")
+        for k, v in self.units.items():
+            if not isinstance(v, str):
+                raise TypeError(f"units[{k!r}] must be a string; got {type(v).__name__}")
         clash = (set(self.grid) & set(self.random)) | (set(self.grid) & set(self.fixed)) | \
             (set(self.random) & set(self.fixed))
         if clash:
             raise ValueError(f"parameters given twice (grid/random/fixed): {sorted(clash)}")
-        if not self.name or "/" in self.name:
-            raise ValueError(f"name must be a non-empty run name without '/'; got {self.name!r}")
+        if not isinstance(self.name, str) or not self.name or "/" in self.name or self.name.startswith("."):
+            raise ValueError(f"name must be a non-empty run name without '/', not starting with '.'; "
+                             f"got {self.name!r}")
+        if self.n_points > MAX_POINTS:
+            sizes = " × ".join([f"{len(v)} ({k})" for k, v in self.grid.items()] + [f"{self.n_samples} (n_samples)"])
+            raise ValueError(f"the sweep has {self.n_points:,} points ({sizes}); at most {MAX_POINTS:,} are allowed "
+                             "in one run — split it into several runs")
+
+    @property
+    def n_points(self) -> int:
+        """Grid product × n_samples (computed without building the grid)."""
+        return math.prod(len(v) for v in self.grid.values()) * self.n_samples
 
     def definition(self) -> dict:
         return {"function": self.function, "grid": {k: list(np.asarray(v).tolist()) for k, v in self.grid.items()},
@@ -136,22 +219,55 @@ class SweepSpec:
 
     @classmethod
     def from_dict(cls, d: dict) -> SweepSpec:
-        """From a YAML/JSON mapping; unknown keys are refused, naming them."""
+        """From a YAML/JSON mapping; unknown keys are refused, naming them, and every field is type-checked."""
+        if not isinstance(d, dict):
+            raise TypeError(f"a sweep definition must be a mapping; got {type(d).__name__}")
         allowed = {"function", "grid", "random", "n_samples", "seed", "fixed", "units", "name"}
         unknown = set(d) - allowed
         if unknown:
             raise ValueError(f"unknown sweep key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
         if "function" not in d:
             raise ValueError("sweep definition needs 'function' ('package.module:function')")
+        maps = {}
+        for key in ("grid", "random", "fixed", "units"):
+            v = d.get(key)
+            if v is not None and not isinstance(v, dict):
+                raise TypeError(f"{key} must be a mapping; got {type(v).__name__} {v!r}")
+            maps[key] = dict(v or {})
         random = {}
-        for k, v in (d.get("random") or {}).items():
+        for k, v in maps["random"].items():
             if not isinstance(v, dict) or "kind" not in v:
                 raise ValueError(f"random[{k!r}] must be a mapping with 'kind' and its parameters")
             v = dict(v)
-            random[k] = Distribution(v.pop("kind"), v)
-        return cls(function=d["function"], grid=dict(d.get("grid") or {}), random=random,
-                   n_samples=int(d.get("n_samples", 1)), seed=int(d.get("seed", 0)), fixed=dict(d.get("fixed") or {}),
-                   units=dict(d.get("units") or {}), name=str(d.get("name", "sweep")))
+            try:
+                random[k] = Distribution(v.pop("kind"), v)
+            except ValueError as exc:
+                raise ValueError(f"random[{k!r}]: {exc}") from None
+        return cls(function=d["function"], grid=maps["grid"], random=random, n_samples=d.get("n_samples", 1),
+                   seed=d.get("seed", 0), fixed=maps["fixed"], units=maps["units"], name=d.get("name", "sweep"))
+
+
+def _check_grid_values(name: str, values) -> None:
+    """A grid axis: a non-empty list of numbers, of booleans or of strings (one kind; no mappings or lists)."""
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "biufUS":
+            raise ValueError(f"grid[{name!r}] must be a non-empty 1-D array of numbers, booleans or strings")
+        return
+    if not isinstance(values, list | tuple) or len(values) == 0:
+        raise ValueError(f"grid[{name!r}] must be a non-empty list of values; got {values!r}")
+    kinds = set()
+    for v in values:
+        if isinstance(v, bool | np.bool_):
+            kinds.add("boolean")
+        elif isinstance(v, numbers.Real):
+            kinds.add("number")
+        elif isinstance(v, str):
+            kinds.add("string")
+        else:
+            raise ValueError(f"grid[{name!r}] values must be numbers, booleans or strings; got "
+                             f"{type(v).__name__} {v!r} (a mapping or a list belongs in 'fixed')")
+    if len(kinds) > 1:
+        raise ValueError(f"grid[{name!r}] mixes {' and '.join(sorted(kinds))}s; use one kind of value")
 
 
 def resolve_function(path: str):
@@ -217,32 +333,40 @@ class _Progress:
 
 
 def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", workers: int | None = None,
-              progress: bool = True, retry_failed: bool = False, max_in_flight: int | None = None) -> RunData:
-    """Run (or resume) ``spec`` into ``store``; returns the run's data. See the module docstring."""
+              progress: bool = True, retry_failed: bool = False, max_in_flight: int | None = None,
+              lock_timeout: float = 0.0) -> RunData:
+    """Run (or resume) ``spec`` into ``store``; returns the run's data. See the module docstring.
+
+    The points to compute are read under the store's writer lock (``lock_timeout``: seconds to wait for
+    another writer), so two processes running the same sweep never compute or store a point twice.
+    ``retry_failed`` recomputes the points stored with an error, replacing their rows."""
     if not isinstance(spec, SweepSpec):
         raise TypeError("spec must be a SweepSpec")
-    store = store if isinstance(store, Store) else Store(store)
+    store = store if isinstance(store, Store) else Store(store, lock_timeout=lock_timeout)
     resolve_function(spec.function)  # fail early, before any file changes
     points = spec.points()
-    n = next(iter(points.values())).shape[0]
+    n = spec.n_points
     attrs = {"function": spec.function, "fingerprint": spec.fingerprint, "parameters": spec.definition(),
              "seed": spec.seed, "n_points": n, **describe_environment()}
-    existing = store.read(spec.name) if spec.name in store.runs() else None
-    skip = set()
-    if existing is not None:
-        ok = existing.status == 1
-        skip = set(existing.index[ok].tolist()) if retry_failed else set(existing.index.tolist())
-    pending = [i for i in range(n) if i not in skip]
-    prog = _Progress(n, n - len(pending), progress)
     with store.writer(spec.name, grid=points, attrs=attrs, units=spec.units) as w:
-        if pending:
-            if scheduler == "sync":
+        index, status = w.stored()
+        skip = set(index[status == STATUS_OK].tolist()) if retry_failed else set(index.tolist())
+        pending = [i for i in range(n) if i not in skip]
+        prog = _Progress(n, n - len(pending), progress)
+        start = prog.done
+        try:
+            if pending and scheduler == "sync":
                 for i in pending:  # one point at a time: each is on disk before the next starts
                     idx, values, err = run_point(spec.function, _point_kwargs(spec, points, i), spec.seed, i)
                     w.append(idx, values, err)
                     prog.step(err is not None)
-            else:
+            elif pending:
                 _run_dask(spec, points, pending, w, prog, scheduler, workers, max_in_flight)
+        except KeyboardInterrupt:
+            if progress:
+                sys.stderr.write("\n")
+            raise SweepInterrupted(f"interrupted after {prog.done - start} points ({prog.done} of {n} stored in "
+                                   f"run {spec.name!r}); re-run to resume") from None
     return store.read(spec.name)
 
 
@@ -255,7 +379,10 @@ def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_fl
                                dashboard_address=None, silence_logs=40)
         client = Client(cluster)
     elif scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError) as exc:
+            raise OSError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     else:
         raise ValueError(f"scheduler must be 'sync', 'local' or a scheduler address like tcp://host:8786; "
                          f"got {scheduler!r}")
@@ -285,6 +412,59 @@ def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_fl
             cluster.close()
 
 
-def load_sweep_file(path) -> SweepSpec:
-    """A sweep definition from a YAML or JSON file."""
-    return SweepSpec.from_dict(read_mapping(path, "sweep file"))
+def check_function_allowed(function: str, directories=()) -> None:
+    """Refuse (:class:`FunctionNotAllowed`) a sweep function that is neither in ``ALLOWED_FUNCTIONS`` nor from a
+    module living directly in one of ``directories``. The module is located, never imported, to decide."""
+    if function in ALLOWED_FUNCTIONS:
+        return
+    module = function.partition(":")[0]
+    top = module.split(".")[0]
+    hint = ("; sweep files are code: pass --allow-any-function (allow_any_function=True) to run it anyway")
+    if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
+        raise FunctionNotAllowed(f"function {function!r} is refused: {top!r} is part of Python's standard "
+                                 f"library{hint}")
+    where = _module_directory(top)
+    dirs = {pathlib.Path(d).resolve() for d in directories}
+    if where is None or where not in dirs:
+        allowed = ", ".join(sorted(ALLOWED_FUNCTIONS))
+        found = f"found in {where}" if where is not None else "not found"
+        raise FunctionNotAllowed(
+            f"function {function!r} is refused: module {top!r} is {found}, not in the working directory or the "
+            f"sweep file's directory ({', '.join(str(d) for d in sorted(dirs))}) and the function is not one of "
+            f"the optolink entry points ({allowed}){hint}")
+
+
+def _module_directory(top: str) -> pathlib.Path | None:
+    """The directory holding top-level module or package ``top``, as an import would find it (nothing runs)."""
+    mod = sys.modules.get(top)
+    if mod is not None:
+        origin = getattr(mod, "__file__", None)
+        locations = list(getattr(mod, "__path__", []) or [])
+    else:
+        try:
+            found = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            return None
+        if found is None:
+            return None
+        origin = found.origin if found.has_location else None
+        locations = list(found.submodule_search_locations or [])
+    if locations:  # a package (regular or namespace): its directory's parent
+        return pathlib.Path(locations[0]).resolve().parent
+    if origin:
+        return pathlib.Path(origin).resolve().parent
+    return None
+
+
+def load_sweep_file(path, *, allow_any_function: bool = False) -> SweepSpec:
+    """A sweep definition from a YAML or JSON file, its function checked against the policy of the module
+    docstring (unless ``allow_any_function``). The working directory and the file's directory become
+    importable (appended to ``sys.path``, so they never shadow an installed module)."""
+    spec = SweepSpec.from_dict(read_mapping(path, "sweep file"))
+    directories = [pathlib.Path.cwd().resolve(), pathlib.Path(path).resolve().parent]
+    for d in directories:
+        if str(d) not in sys.path and not (d == directories[0] and "" in sys.path):
+            sys.path.append(str(d))
+    if not allow_any_function:
+        check_function_allowed(spec.function, directories)
+    return spec

@@ -160,7 +160,7 @@ class PinPhotodiode:
 
     def __post_init__(self):
         check_real("quantum_efficiency", self.quantum_efficiency, low=0.0, high=1.0, low_open=True)
-        check_positive("wavelength (m)", self.wavelength)
+        check_real("wavelength (m)", self.wavelength, low=1e-7, high=1e-4)  # 100 nm - 100 µm
         check_real("dark_current (A)", self.dark_current, low=0.0)
         check_positive("intrinsic_thickness (m)", self.intrinsic_thickness)
         check_positive("area (m^2)", self.area)

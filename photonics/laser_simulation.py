@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optolink.core.validate import as_rng, check_array, check_positive
+from optolink.core.validate import as_rng, check_array, check_bool, check_real
 
 from .laser_params import LaserParams
 from .rate_equations import (
@@ -92,10 +92,10 @@ def simulate_lasers(params, current, sample_rate, *, n_samples: int | None = Non
     for q in plist:
         if not isinstance(q, LaserParams):
             raise TypeError(f"params must be LaserParams or RateEquationLaser, got {type(q).__name__}")
-    dt = 1.0 / check_positive("sample_rate", sample_rate)
+    dt = 1.0 / check_real("sample_rate", sample_rate, low=1e6, high=1e18)  # a step of at most 1 µs
     if isinstance(substeps, bool) or not isinstance(substeps, int | np.integer) or substeps < 1:
         raise ValueError(f"substeps must be an integer >= 1, got {substeps!r}")
-    cur = check_array("current", current, low=0.0)
+    cur = check_array("current", current, low=0.0, high=10.0)
     if cur.ndim > 2:
         raise ValueError(f"current must be a scalar, (samples,) or (lasers, samples); got shape {cur.shape}")
     n_sets = len(plist)
@@ -117,6 +117,14 @@ def simulate_lasers(params, current, sample_rate, *, n_samples: int | None = Non
     n_samples = int(n_samples)
     if mc not in (1, n_samples):
         raise ValueError(f"current has {mc} samples but n_samples = {n_samples}")
+    check_bool("noise", noise)
+    if 32 * n_lasers * n_samples > 2**32:  # memory estimate before allocation: N, S, φ and power, float64
+        raise ValueError(f"n_samples = {n_samples} for {n_lasers} laser(s) needs "
+                         f"{32 * n_lasers * n_samples / 2**30:.3g} GiB of output arrays (at most 4 GiB); "
+                         "simulate shorter records")
+    if n_lasers * n_samples * substeps > 2**31:
+        raise ValueError(f"{n_lasers} laser(s) × n_samples {n_samples} × substeps {substeps} integration steps is "
+                         "over the cap of 2^31; use fewer substeps or shorter records")
     squeeze = single and cur.ndim < 2
 
     set_index = np.zeros(n_lasers, dtype=np.int64) if n_sets == 1 else np.arange(n_lasers, dtype=np.int64)

@@ -113,6 +113,8 @@ class RingModulator:
         if self.drop_gap is not None:
             check_real("drop_gap", self.drop_gap, low=cm.min_gap, high=cm.max_gap)
         check_real("junction_fraction", self.junction_fraction, low=0.0, high=1.0, low_open=True)
+        if self.junction_fraction < 1e-9:  # degenerate: 5e-324 underflows to a zero doped length
+            raise ValueError(f"junction_fraction must be in (0, 1] and >= 1e-9; got {self.junction_fraction}")
         check_real("bias_voltage", self.bias_voltage, low=-1.0, high=30.0)
         self.phase_shifter.carrier_index(self.bias_voltage)  # refuses forward bias beyond V_bi / punch-through
         if self.heater is not None:

@@ -159,10 +159,10 @@ def test_bad_specs_and_files(tmp_path):
     f = tmp_path / "sweep.yaml"
     f.write_text("function: sweep_workloads:trivial\ngrid: {x: [1, 2]}\nbogus: 3\n")
     with pytest.raises(ValueError, match="bogus"):
-        load_sweep_file(f)
+        load_sweep_file(f, allow_any_function=True)
     f.write_text("function: sweep_workloads:trivial\ngrid: {x: [1, 2]}\n"
                  "random: {y: {kind: uniform, low: 0, high: 1}}\n")
-    spec = load_sweep_file(f)
+    spec = load_sweep_file(f, allow_any_function=True)
     assert spec.random["y"].kind == "uniform" and spec.points()["y"].shape == (2,)
     assert not os.path.exists(tmp_path / "s.h5") or Store(tmp_path / "s.h5").runs() == []
 
@@ -170,8 +170,9 @@ def test_bad_specs_and_files(tmp_path):
 def test_cli_sweep(tmp_path, capsys):
     from optolink.cli import main
 
-    f = tmp_path / "sweep.yaml"
-    f.write_text("function: sweep_workloads:fails_on_odd\ngrid: {x: [0, 1, 2, 3]}\nname: cli\n")
+    f = tmp_path / "sweep.yaml"  # the function's module lives beside the sweep file: allowed by default
+    (tmp_path / "cli_workload.py").write_text((HERE / "sweep_workloads.py").read_text())
+    f.write_text("function: cli_workload:fails_on_odd\ngrid: {x: [0, 1, 2, 3]}\nname: cli\n")
     assert main(["sweep", str(f), "--store", str(tmp_path / "r.h5"), "--scheduler", "sync"]) == 0
     out = capsys.readouterr().out
     assert "4 points" in out and "2 failed" in out and "odd point 1" in out

@@ -115,6 +115,10 @@ def blind_phase_search(symbols, modulation: str = "16QAM", n_test_phases: int = 
     b = check_int("n_test_phases", n_test_phases, low=2, high=4096)
     w = check_int("window", window, low=1, high=100_001)
     x2 = np.atleast_2d(x)
+    if not np.all(np.any(x2 != 0, axis=-1)):
+        raise ValueError("symbols must not be all zero (a row without signal has no phase to recover)")
+    e = -np.frexp(np.max(np.abs(x2), axis=-1, keepdims=True))[1]  # first to O(1) by a power of two: the mean
+    x2 = np.ldexp(x2.real, e) + 1j * np.ldexp(x2.imag, e)  # energy of tiny input underflows, huge overflows
     x2 = np.ascontiguousarray(x2 / np.sqrt(np.mean(x2.real**2 + x2.imag**2, axis=-1, keepdims=True)),
                               dtype=np.complex128)
     tests = (np.arange(b) / b - 0.5) * (math.pi / 2)

@@ -199,4 +199,7 @@ def _run(samples, sps, n_taps, algorithm, step_size, modulation, n_pre, pre_step
             w[1, 1] = np.conj(w[0, 0])
             _eq_kernel(xn, w, sps, n_pre, 0, 0, mu_pre, r2, radii, levels, k1, k2, -1)
     y = _eq_kernel(xn, w, sps, n_sym, 0, _ALG[algorithm], mu, r2, radii, levels, k1, k2, -1)
+    if not (np.isfinite(y).all() and np.isfinite(w).all()):
+        raise ValueError(f"the {algorithm} equalizer diverged (non-finite taps) with step_size {mu:g}; use a "
+                         f"smaller step_size (default {DEFAULT_STEP[algorithm]:g})")
     return y, w
