@@ -56,6 +56,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
+from optolink.core.constants import C
+from optolink.core.units import CARRIER_FREQUENCY, DB_PER_NEPER
 from optolink.core.validate import check_array, check_choice, check_int
 
 __all__ = [
@@ -67,8 +69,6 @@ __all__ = [
     "nli_eta",
 ]
 
-C = 299_792_458.0
-DB_PER_NEPER = 10.0 / math.log(10.0)
 
 
 
@@ -92,16 +92,11 @@ class FibreParameters:
 
 def fibre_parameters(span) -> FibreParameters:
     """`FibreParameters` of any span-like object with ``length``, ``alpha_db_per_km``, ``dispersion_ps_nm_km``,
-    optional ``dispersion_slope_ps_nm2_km`` and ``reference_wavelength`` (m) or ``reference_frequency`` (Hz)."""
+    optional ``dispersion_slope_ps_nm2_km`` and ``reference_frequency`` (Hz; default the 1550 nm carrier)."""
     for name in ("length", "alpha_db_per_km", "dispersion_ps_nm_km", "gamma_per_w_km"):
         if not hasattr(span, name):
             raise TypeError(f"spans must have a {name!r} attribute; got {type(span).__name__}")
-    if getattr(span, "reference_frequency", None) is not None:
-        f_ref = float(span.reference_frequency)
-    elif getattr(span, "reference_wavelength", None) is not None:
-        f_ref = C / float(span.reference_wavelength)
-    else:
-        f_ref = C / 1.55e-6
+    f_ref = float(getattr(span, "reference_frequency", None) or CARRIER_FREQUENCY)
     lam = C / f_ref
     d = float(span.dispersion_ps_nm_km) * 1e-6  # s/m²
     s = float(getattr(span, "dispersion_slope_ps_nm2_km", 0.0) or 0.0) * 1e3  # s/m³
@@ -435,10 +430,7 @@ def nli_eta(frequency, bandwidth, spans: Sequence, *, power=None, model: str = "
         if len(keys) > 1:
             raise ValueError("coherence='exact' needs identical spans (the phased-array factor of one fibre)")
     if model == "closed_form":
-        try:  # the closed-form engine (pair sum, Poggiolini 2012 eq. 120), wherever it lives
-            from .budget import nli_coefficients
-        except ImportError:
-            from .nli import nli_coefficients
+        from .nli import nli_coefficients  # the closed form (pair sum, Poggiolini 2012 eq. 120)
 
         pair = nli_coefficients(f, r, spans)  # (n_spans, n, n)
         eta = np.einsum("kij,j->ki", pair, p**2) / p**2

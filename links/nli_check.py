@@ -2,7 +2,7 @@
 
 Several DP-QAM channels (RRC-shaped, random symbols, one record per seed) at the plan's spacing are launched
 into identical spans of fibre (`links.fiber.Fiber.propagate`, Manakov), each followed by an EDFA whose gain is
-the span loss (`links.amplifiers.Edfa`, ASE off so that only the NLI remains). At the receiver: ideal CD
+the span loss (`links.amplifiers.Amplifier`, ASE off so that only the NLI remains). At the receiver: ideal CD
 compensation of the whole link, the centre channel's matched filter at the symbol centres, and a least-squares
 complex gain per polarization (which removes the average nonlinear phase rotation). What is left is the
 nonlinear noise: SNR_NLI = |h|²·⟨|a|²⟩ / ⟨|y − h·a|²⟩ over both polarizations.
@@ -26,7 +26,7 @@ from scipy import fft as sfft
 from optolink.core.constants import H
 from optolink.core.validate import as_rng, check_choice, check_int, check_real
 
-from .amplifiers import Edfa
+from .amplifiers import Amplifier
 from .egn import egn_correction
 from .fiber import Fiber
 from .gn import gn_eta
@@ -140,7 +140,7 @@ def check_nli(*, n_channels: int = 5, baud_rate: float = 32e9, spacing: float = 
     t = np.arange(m) / fs
     const = constellation(modulation)
     const = const / math.sqrt(np.mean(np.abs(const) ** 2))
-    amp = Edfa(gain_db=fiber.loss_db, nf_db=max(nf_db, 3.02), frequency=f0)
+    amp = Amplifier(gain_db=fiber.loss_db, nf_db=max(nf_db, 3.02), frequency=f0)
     freq = sfft.fftfreq(m, 1 / fs)
     h_total = fiber.linear_response(freq, n_sp * length)
     cd_inverse = np.conj(h_total / np.abs(h_total))

@@ -85,7 +85,13 @@ def _open_read(path: pathlib.Path) -> h5py.File:
                 pass
     except StoreIntegrityError as exc:
         raise StoreError(str(exc)) from None
+    if "already open for write" in str(first):  # a live writer briefly outside SWMR mode: the caller retries
+        raise _WriterBusy(str(first))
     raise StoreError(f"{path} is not a readable HDF5 file (corrupted or not HDF5): {first}") from None
+
+
+class _WriterBusy(OSError):
+    """A writer holds the file outside SWMR mode (creating a run or an output); a moment later it reads."""
 
 
 def _open_append(path: pathlib.Path, timeout: float) -> h5py.File:
@@ -172,6 +178,9 @@ class Store:
         self.lock_timeout = float(lock_timeout)
         if not self.path.exists():
             self._create()
+        self._retrying(self._check)
+
+    def _check(self) -> None:
         with _open_read(self.path) as f:
             _check_schema(f, self.path)
 
@@ -191,8 +200,9 @@ class Store:
     # --- reading -------------------------------------------------------------------------------------
     def _retrying(self, fn, *args):
         """Readers take no lock: one that opens while the writer briefly leaves SWMR mode (to create a run or an
-        output) can see a half-updated view. Such a read is retried for up to 2 s, then refused clearly."""
-        deadline = time.monotonic() + 2.0
+        output) can see a half-updated view, or find the file briefly unreadable. Such a read is retried for up
+        to 10 s (a loaded machine can stretch the writer's brief window), then refused clearly."""
+        deadline = time.monotonic() + 10.0
         while True:
             try:
                 return fn(*args)

@@ -193,6 +193,7 @@ def run_network(args: argparse.Namespace) -> int:
 
 def demo_section(out_dir: pathlib.Path) -> dict:
     ns = argparse.Namespace(topology="example", equipment=None, compute=None, target_coverage=0.75,
-                            budget_rtt="1ms", margin_db=1.0, no_regeneration=False, out=pathlib.Path(out_dir) / "network")
+                            budget_rtt="1ms", margin_db=1.0, no_regeneration=False,
+                            out=pathlib.Path(out_dir) / "network")
     run_network(ns)
     return {"files": ["network/network.json", "network/network.html"]}

@@ -8,8 +8,9 @@ propagates (``gnpy.core.elements``), so that the two compare:
   (``per_degree_pch_out_db`` or the ROADM's ``target_pch_out_db``, or a PSD target); a channel below its
   target is left as it is (a ROADM only attenuates). Add and drop paths carry the add/drop OSNR.
 - FiberNode: input connector and pad; NLI generated from the channel powers P at the fibre input — the
-  closed-form incoherent GN model of the point-to-point budget (`links.budget`, Poggiolini 2012, eq. 120):
-  its coefficients once per fibre type, then P_NLI,i = γ²L_eff²·P_i·Σ_j M_ij·P_j² — times (γ(f_i)/γ_ref)² for the frequency scaling of γ (see
+  closed-form incoherent GN model of the point-to-point budget (`links.nli`, Poggiolini 2012, eq. 120):
+  its coefficients once per fibre type, then P_NLI,i = γ²L_eff²·P_i·Σ_j M_ij·P_j² — times (γ(f_i)/γ_ref)²
+  for the frequency scaling of γ (see
   `links.network.equipment.FiberType.gamma_scale`); the NLI takes its power from signal and ASE (GNPy's
   bookkeeping: S and A scale by 1 − P_NLI/P); then fibre loss and output connector.
 - EdfaNode: input VOA; gain = min(gain_target, p_max − P_in,total); NF from the amplifier type at that gain;
@@ -30,7 +31,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from links.budget import Amplifier, ChannelPlan, Span, coherent_budget
+from links.budget import Span
+from links.nli import nli_coefficients
 from optolink.core.constants import C, H
 
 from .equipment import Spectrum
@@ -41,10 +43,9 @@ REF_BW = 12.5e9
 
 def make_span(length: float, alpha_db_per_km: float, dispersion_ps_nm_km: float, gamma_per_w_km: float,
               dispersion_slope_ps_nm2_km: float, reference_frequency: float) -> Span:
-    """The one place a network fibre becomes a `links.budget.Span` (its reference given as a frequency)."""
+    """The one place a network fibre becomes a `links.fiber.Fiber` (the budget's `Span`)."""
     return Span(length, alpha_db_per_km, dispersion_ps_nm_km, gamma_per_w_km,
-                dispersion_slope_ps_nm2_km=dispersion_slope_ps_nm2_km,
-                reference_wavelength=C / reference_frequency)
+                dispersion_slope_ps_nm2_km=dispersion_slope_ps_nm2_km, reference_frequency=reference_frequency)
 
 
 def _db(x):
@@ -68,27 +69,12 @@ def _fiber_span(network, fiber: FiberNode) -> Span:
 
 def _unit_nli_matrix(span: Span, spectrum: Spectrum) -> np.ndarray:
     """M[i, j] with P_NLI,i = γ²·L_eff²·P_i·Σ_j M[i, j]·P_j² for the span's fibre type (loss, dispersion) on the
-    spectrum's channels: the point-to-point engine's GN coefficients (`links.budget.nli_coefficients`) divided
-    by the span factor; without that function, measured column by column through `coherent_budget` (a probe
-    channel at 0 dBm over a −50 dBm background: the background's own NLI is 1e-10 of the probe's)."""
+    spectrum's channels: the point-to-point engine's GN coefficients (`links.nli.nli_coefficients`) divided
+    by the span factor."""
     f = spectrum.frequencies
     scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
-    try:
-        from links.budget import nli_coefficients
-    except ImportError:  # pragma: no cover - depends on the budget module's version
-        nli_coefficients = None
-    if nli_coefficients is not None:
-        return nli_coefficients(f, np.full(f.size, spectrum.baud_rate), [span])[0] / scale
-    m = np.empty((f.size, f.size))  # pragma: no cover
-    for k in range(f.size):  # pragma: no cover
-        p_dbm = np.full(f.size, -50.0)
-        p_dbm[k] = 0.0
-        plan = ChannelPlan(n_channels=f.size, baud_rate=spectrum.baud_rate, spacing=spectrum.spacing,
-                           center_frequency=float(f.mean()), launch_power_dbm=tuple(p_dbm), roll_off=0.0)
-        p = plan.launch_powers_w
-        nli = p / _lin(coherent_budget(plan, [span], Amplifier(None, 5.0)).snr_nli_db)
-        m[:, k] = nli / (p * p[k] ** 2) / scale
-    return m
+    return nli_coefficients(f, np.full(f.size, spectrum.baud_rate), [span])[0] / scale
+
 
 
 def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:

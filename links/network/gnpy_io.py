@@ -121,7 +121,7 @@ def parse_equipment(data, warnings: list | None = None) -> Equipment:
     if eq.get("RamanFiber"):
         warnings.append("equipment RamanFiber: Raman fibres are not supported (kept for export)")
     roadms = {}
-    for k, r in enumerate(eq.get("Roadm", [])):
+    for r in eq.get("Roadm", []):
         name = r.get("type_variety", "default")
         where = f"equipment Roadm {name!r}"
         _need(r, "add_drop_osnr", where)

@@ -121,7 +121,7 @@ def build_native(doc: dict, base_dir: pathlib.Path | None = None) -> Network:
     launch = float(doc.get("launch_power_dbm", 0.0))
     max_loss = float(doc.get("max_span_loss_db", 22.0))
     con = float(doc.get("connector_loss_db", 0.5))
-    sites, kinds = {}, {}
+    sites = {}
     elements: dict = {}
     conns: list = []
     for k, s in enumerate(doc["sites"]):
@@ -169,7 +169,8 @@ def build_native(doc: dict, base_dir: pathlib.Path | None = None) -> Network:
             items = []
             for j, km in enumerate(spans):
                 uid = f"fiber {a} → {b} #{k}.{j}"
-                loc = Location((sites[a].latitude + sites[b].latitude) / 2, (sites[a].longitude + sites[b].longitude) / 2)
+                loc = Location((sites[a].latitude + sites[b].latitude) / 2,
+                               (sites[a].longitude + sites[b].longitude) / 2)
                 elements[uid] = FiberNode(uid, loc, type_variety=fiber, length=km * 1e3, loss_coef=alpha, con_in=con,
                                       con_out=con)
                 gain = alpha * km + 2 * con

@@ -64,7 +64,6 @@ def _terminal_index(network):
 
 
 def _hop_path(network, pred_row, i, j, choice):
-    g = network.graph
     seq = [j]
     while seq[-1] != i:
         p = int(pred_row[seq[-1]])
