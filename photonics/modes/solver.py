@@ -299,7 +299,8 @@ def _solve(xs: CrossSection, wavelength: float, settings: ModeSettings, bend_rad
     A = -(ops.P @ ops.Q)
     # straight: just under the highest index; bent: at the straight mode (the transformed slab's outer
     # edge otherwise hosts whispering-gallery modes with larger n_eff)
-    sigma = xs.max_index(wavelength) ** 2 if target is None else complex(target) ** 2
+    n_hi = xs.max_index(wavelength)
+    sigma = (0.8 * n_hi + 0.2 * n_clad) ** 2 if target is None else complex(target) ** 2
     lu = splu((A - sigma * sp.identity(n2, format="csr")).tocsc(), permc_spec="COLAMD")
     # exactly the wanted number: the radiation/PML continuum below the cladding line converges slowly in ARPACK
     k = min(settings.num_modes, n2 - 2)
