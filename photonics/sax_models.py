@@ -5,11 +5,14 @@ An SDict is a plain dict ``{(port_in, port_out): complex array}`` holding the sc
 is zero, e.g. no back-reflection). SAX (https://github.com/flaport/sax) composes such models into circuits
 with ``sax.circuit(netlist, models)``; this module does not import SAX. Models take keyword-only
 parameters, ``wl`` (wavelength, µm, scalar or array) first; lengths are µm, as SAX's and gdsfactory's.
+Every parameter may be an array (SAX passes settings as JAX arrays, and may sweep them): it broadcasts
+against ``wl``; the entries returned are NumPy complex arrays.
 
 Two kinds of models:
 
 - numeric building blocks, SAX-style: ``straight`` (a waveguide with first-order dispersion) and
-  ``coupler`` (a 2×2 directional coupler of power cross-coupling ``coupling``);
+  ``coupler`` (a 2×2 directional coupler of power cross-coupling ``coupling``; ``directional_coupler_model``
+  takes it from two parallel rib waveguides at a gap, ``ring_coupler_model`` from a ring's bus coupler);
 - device models bound to an optolink parameter set, made by the ``*_model`` factories: the returned
   function evaluates the device's own physics (``ring_model(ring)(wl=1.55)`` is
   ``ring.field_transfer(1.55e-6)``), with the device's operating point as the default of its keywords.
@@ -30,7 +33,6 @@ import math
 
 import numpy as np
 
-from optolink.core.units import db_to_linear
 from optolink.core.validate import check_array, check_real
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "conjugate",
     "coupler",
     "coupler_model",
+    "directional_coupler_model",
     "mzm_model",
     "reciprocal",
     "ring_coupler_model",
@@ -84,11 +87,11 @@ def straight(*, wl=1.55, wl0: float = 1.55, neff: float = 2.4, ng: float = 4.2, 
     delay is ng·L/c. ``length`` in µm, ``loss_db_per_cm`` the power loss.
     """
     lam = _wl_m(wl) / UM
-    lam0 = check_real("wl0", wl0, low=0.2, high=20.0)
-    n0 = check_real("neff", neff, low=1.0, high=5.0)
-    n_g = check_real("ng", ng, low=1.0, high=10.0)
-    ln = check_real("length", length, low=0.0)
-    loss = check_real("loss_db_per_cm", loss_db_per_cm, low=0.0)
+    lam0 = check_array("wl0", wl0, low=0.2, high=20.0)
+    n0 = check_array("neff", neff, low=1.0, high=5.0)
+    n_g = check_array("ng", ng, low=1.0, high=10.0)
+    ln = check_array("length", length, low=0.0)
+    loss = check_array("loss_db_per_cm", loss_db_per_cm, low=0.0)
     n = n0 - (n_g - n0) * (lam - lam0) / lam0
     amp = 10.0 ** (-loss * ln * 1e-4 / 20.0)
     t = _out(amp * np.exp(-2j * math.pi * n * ln / lam))
@@ -102,11 +105,11 @@ def coupler(*, wl=1.55, coupling: float = 0.5, loss_db: float = 0.0) -> SDict:
     reciprocal at ``loss_db = 0`` (the matrix [[t, −jκ], [−jκ, t]] is unitary).
     """
     lam = _wl_m(wl)
-    k2 = check_real("coupling", coupling, low=0.0, high=1.0)
-    excess = math.sqrt(float(db_to_linear(-check_real("loss_db", loss_db, low=0.0))))
-    one = np.ones(lam.shape, dtype=complex)
-    t = excess * math.sqrt(1.0 - k2) * one
-    k = -1j * excess * math.sqrt(k2) * one
+    k2 = check_array("coupling", coupling, low=0.0, high=1.0)
+    excess = np.sqrt(10.0 ** (-check_array("loss_db", loss_db, low=0.0) / 10.0))
+    one = np.ones(np.broadcast_shapes(lam.shape, k2.shape, excess.shape), dtype=complex)
+    t = excess * np.sqrt(1.0 - k2) * one
+    k = -1j * excess * np.sqrt(k2) * one
     return reciprocal({("in0", "out0"): t, ("in1", "out1"): t, ("in0", "out1"): k, ("in1", "out0"): k})
 
 
@@ -140,6 +143,20 @@ def coupler_model(power_coupling: float, loss_db: float = 0.0):
     return model
 
 
+def directional_coupler_model(waveguide, gap: float, length: float, method: str = "weak",
+                              kappa_scale: float = 1.0, loss_db: float = 0.0):
+    """Model of two parallel ``RibWaveguide`` s at edge ``gap`` (m) over ``length`` (m): power cross-coupling
+    K = sin²(κ(gap)·length), κ from ``photonics.couplers.slab_coupling_coefficient`` at the guide's design
+    wavelength (``method`` ``"weak"`` or ``"supermode"``, times ``kappa_scale``); flat in wavelength."""
+    from .couplers import slab_coupling_coefficient
+
+    g = check_real("gap", gap, low=0.0, low_open=True)
+    ln = check_real("length", length, low=0.0)
+    ks = check_real("kappa_scale", kappa_scale, low=0.0, low_open=True)
+    kappa = ks * float(slab_coupling_coefficient(waveguide.mode.lateral, g, waveguide.wavelength, method))
+    return coupler_model(math.sin(kappa * ln) ** 2, loss_db)
+
+
 def ring_coupler_model(ring, bus: str = "through"):
     """Model of a ``RingModulator``'s bus-ring coupler (``bus="through"``, K1) or drop coupler (``"drop"``,
     K2), as the ring's own field transfer takes it: lossless, [[r, −jk], [−jk, r]], flat in wavelength."""
@@ -162,8 +179,9 @@ def ring_loop_model(ring, fraction: float = 1.0):
 
     def model(*, wl=lam0_um, bias_voltage: float = ring.bias_voltage) -> SDict:
         lam = _wl_m(wl)
-        phi = np.asarray(ring.round_trip_phase(lam, bias_voltage))
-        a = np.asarray(ring.round_trip_amplitude(bias_voltage))
+        v = check_array("bias_voltage", bias_voltage)
+        phi = np.asarray(ring.round_trip_phase(lam, v))
+        a = np.asarray(ring.round_trip_amplitude(v))
         return reciprocal({("in0", "out0"): _out(a**f * np.exp(-1j * f * phi))})
 
     return model
@@ -180,12 +198,13 @@ def ring_model(ring):
 
     def model(*, wl=lam0_um, bias_voltage: float = ring.bias_voltage) -> SDict:
         lam = _wl_m(wl)
-        thru, drop = ring.field_transfer(lam, bias_voltage)
+        v = check_array("bias_voltage", bias_voltage)
+        thru, drop = ring.field_transfer(lam, v)
         thru = _out(thru)
         if not ring.is_add_drop:
             return reciprocal({("in0", "out0"): thru})
-        phi = np.asarray(ring.round_trip_phase(lam, bias_voltage))
-        a = np.asarray(ring.round_trip_amplitude(bias_voltage))
+        phi = np.asarray(ring.round_trip_phase(lam, v))
+        a = np.asarray(ring.round_trip_amplitude(v))
         r1, r2 = ring.self_coupling, ring.drop_self_coupling
         e = a * np.exp(-1j * phi)
         add_thru = _out((r2 - r1 * e) / (1 - r1 * r2 * e))
@@ -207,7 +226,7 @@ def mzm_model(mzm):
 
     def model(*, wl=lam0_um, drive: float = 0.0) -> SDict:
         lam = _wl_m(wl)
-        t = complex(mzm.field_transfer(np.asarray(check_real("drive", drive))))
-        return reciprocal({("in0", "out0"): np.full(lam.shape, t, dtype=complex)})
+        t = _out(mzm.field_transfer(check_array("drive", drive)))
+        return reciprocal({("in0", "out0"): t * np.ones(lam.shape)})
 
     return model
