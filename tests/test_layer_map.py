@@ -224,6 +224,9 @@ def test_custom_gdsfactory_pdk_in_process(tmp_path):
 def test_unknown_pdk_and_missing_layer_names_fail_clearly(tmp_path, capsys):
     assert main(["chip", "--pdk", "no_such_pdk_module", "--out", str(tmp_path / "x")]) == 2
     assert "no_such_pdk_module" in capsys.readouterr().err
+    pdk, m = lm.pdk_from_spec("gdsfactory.gpdk")  # a PDK module: its PDK, the map from its layer names
+    assert pdk is gf.gpdk.PDK and m == lm.GENERIC
+    assert lm.pdk_from_spec("generic") == (None, lm.GENERIC)
     thin = gf.Pdk(name="thin", layers=gf.technology.layer_map.LayerMap)
     with pytest.raises(ValueError, match="has no layer named"):
         lm.LayerMap.from_pdk(thin)
