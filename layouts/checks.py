@@ -1,7 +1,9 @@
 """Layout checks with klayout's Python API: widths, spacings, enclosures, the error layer, ports, overlaps.
 
-The per-layer rules of the generic PDK live in ``RULES`` and ``ENCLOSURES`` below and nowhere else: the cells
-read their minimum dimensions from here, so a drawn device and its check cannot disagree. The values are
+The per-layer rules live in ``RULES`` and ``ENCLOSURES`` below and nowhere else: the cells read their minimum
+dimensions from here, so a drawn device and its check cannot disagree. Rules are stated on logical layer
+names; their GDS layers come from the layer map (``layouts.layer_map``: the active PDK's, or ``layer_map=``),
+the same one the cells draw through (``RULES[name].layer`` holds the generic PDK's numbers). The values are
 illustrative of a 220 nm SOI process with 193 nm lithography (no foundry's numbers): e.g. the 100 nm
 waveguide spacing is the minimum coupling gap of ``photonics.couplers.CouplingModel``.
 
@@ -10,8 +12,8 @@ NP/PP (intermediate), NPP/PPP (contacts); GE on WG with GEN/GEP; VIAC contacts s
 (TiN, also the thin-film resistor) and M1 connect to M2 through VIA1; M2 to MTOP through VIA2; PADOPEN
 opens the passivation over MTOP pads; DEEPTRENCH is the laser recess.
 
-Checks: ``run_checks(layout_or_gds, manifest=None)`` → ``CheckReport``: one entry per rule with its violation
-markers. Besides the table: an M1 island shorting P++ to N++ contacts, shapes on the error layer,
+Checks: ``run_checks(layout_or_gds, manifest=None, layer_map=None)`` → ``CheckReport``: one entry per rule
+with its violation markers. Besides the table: an M1 island shorting P++ to N++ contacts, shapes on the error layer,
 overlapping device footprints and, with a manifest, off-grid ports. ``lyrdb_bytes`` gives the KLayout marker
 database (one category per rule), ``CheckReport.summary()`` a dict.
 Widths and spacings use the Euclidean metric and ignore corners of ``IGNORE_ANGLE`` (80°) or more.
@@ -31,6 +33,8 @@ from dataclasses import dataclass, field
 
 import klayout.db as kdb
 
+from . import layer_map as _layer_map
+
 
 @dataclass(frozen=True)
 class LayerRule:
@@ -41,7 +45,7 @@ class LayerRule:
     min_space: float
 
 
-# name → rule; names are those of gdsfactory's generic PDK (gf.gpdk.LAYER)
+# logical layer name → rule (layers: the generic PDK's; ``rules_for`` renumbers them for another layer map)
 RULES: dict[str, LayerRule] = {
     "WG": LayerRule((1, 0), 0.15, 0.10),
     "SLAB90": LayerRule((3, 0), 0.30, 0.30),
@@ -80,8 +84,8 @@ ENCLOSURES: tuple[tuple[str, tuple[str, ...], float], ...] = (
     ("SHALLOW_ETCH", ("WG",), 0.20),
 )
 
-ERROR_LAYER = (1000, 0)  # gdsfactory draws failed routes here (CONF.layer_error_path)
-DEVREC_LAYER = (68, 0)  # every device cell's footprint, for the overlap check
+ERROR_LAYER = _layer_map.GENERIC.layer("ERROR")  # gdsfactory draws failed routes here (CONF.layer_error_path)
+DEVREC_LAYER = _layer_map.GENERIC.layer("DEVREC")  # every device cell's footprint, for the overlap check
 PORT_GRID_UM = 0.001  # ports must sit on the 1 nm database grid
 # Edges meeting at this angle (degrees) or more are not checked against each other: a taper or an arc drawn
 # on the 1 nm grid has corners a hair below 90° that would otherwise flag as zero-width slivers.
@@ -92,8 +96,15 @@ GSG_PITCH_UM = 100.0
 FIBER_PITCH_UM = 127.0
 
 
-def layer(name: str) -> tuple[int, int]:
-    return RULES[name].layer
+def layer(name: str, layer_map: _layer_map.LayerMap | None = None) -> tuple[int, int]:
+    """GDS (layer, datatype) of logical layer ``name`` in ``layer_map`` (default: the active PDK's)."""
+    return (_layer_map.active() if layer_map is None else layer_map).layer(name)
+
+
+def rules_for(layer_map: _layer_map.LayerMap | None = None) -> dict[str, LayerRule]:
+    """``RULES`` on the GDS layers of ``layer_map`` (default: the active PDK's)."""
+    layer_map = _layer_map.active() if layer_map is None else layer_map
+    return {n: dataclasses.replace(r, layer=layer_map.layer(n)) for n, r in RULES.items()}
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -166,8 +177,8 @@ class _Regions:
     """Merged regions per layer from a hierarchy (deep mode keeps via arrays hierarchical), each merged
     once and then used as is (``merged_semantics`` off)."""
 
-    def __init__(self, ly: kdb.Layout, top: kdb.Cell):
-        self.ly, self.top = ly, top
+    def __init__(self, ly: kdb.Layout, top: kdb.Cell, layer_map: _layer_map.LayerMap):
+        self.ly, self.top, self.layer_map = ly, top, layer_map
         self.dss = kdb.DeepShapeStore()
         self.dss.threads = max(1, min(4, os.cpu_count() or 1))
         self._cache: dict[tuple[int, int], kdb.Region] = {}
@@ -187,22 +198,25 @@ class _Regions:
     def union(self, names) -> kdb.Region:
         out = kdb.Region()
         for n in names:
-            out = out + self(layer(n))
+            out = out + self(self.layer_map.layer(n))
         return out
 
 
 def run_checks(layout_or_path, manifest: dict | None = None, *, rules: dict[str, LayerRule] | None = None,
-               enclosures=None) -> CheckReport:
+               enclosures=None, layer_map: _layer_map.LayerMap | None = None) -> CheckReport:
     """Run every rule on the single top cell of a GDS file, klayout Layout or gdsfactory Component.
 
     With ``manifest`` (the chip manifest dict) the device ports are checked against the grid and the
     devices' footprints (DEVREC) for overlaps; without it only the DEVREC overlap check runs.
+    ``layer_map``: where the logical layers are (default: the active PDK's); ``rules`` (default: ``RULES`` on
+    that map) carry their own GDS layers.
     """
-    rules = RULES if rules is None else rules
+    layer_map = _layer_map.active() if layer_map is None else layer_map
+    rules = rules_for(layer_map) if rules is None else rules
     enclosures = ENCLOSURES if enclosures is None else enclosures
     ly, top = _load(layout_or_path)
     dbu = ly.dbu
-    reg = _Regions(ly, top)
+    reg = _Regions(ly, top, layer_map)
     results: list[RuleResult] = []
 
     def to_dbu(x_um: float) -> int:
@@ -222,7 +236,7 @@ def run_checks(layout_or_path, manifest: dict | None = None, *, rules: dict[str,
                                   s.count(), _flat(s)))
 
     for inner, outers, d in enclosures:
-        rin = reg(layer(inner))
+        rin = reg(layer_map.layer(inner))
         rname = f"{inner}.in.{'|'.join(outers)}"
         desc = f"{inner} enclosed by {' or '.join(outers)} by >= {d} µm"
         if rin.is_empty():
@@ -235,22 +249,23 @@ def run_checks(layout_or_path, manifest: dict | None = None, *, rules: dict[str,
         results.append(RuleResult(rname, desc, n, _flat(bad)))
 
     # a contact metal (M1) island touching both a P++ and an N++ contact shorts the junction
-    viac = reg(layer("VIAC"))
-    m1 = reg(layer("M1"))
+    viac = reg(layer_map.layer("VIAC"))
+    m1 = reg(layer_map.layer("M1"))
     if not viac.is_empty() and not m1.is_empty():
-        via_p, via_n = viac & reg(layer("PPP")), viac & reg(layer("NPP"))
+        via_p, via_n = viac & reg(layer_map.layer("PPP")), viac & reg(layer_map.layer("NPP"))
         shorts = m1.merged().interacting(via_p).interacting(via_n)
         results.append(RuleResult("M1.pn_short", "no M1 island connects P++ and N++ contacts", shorts.count(),
                                   _flat(shorts)))
     else:
         results.append(RuleResult("M1.pn_short", "no M1 island connects P++ and N++ contacts"))
 
-    err = reg(ERROR_LAYER)
-    results.append(RuleResult("error_layer", f"no shapes on the error layer {ERROR_LAYER} (failed routes)",
+    error_layer, devrec_layer = layer_map.layer("ERROR"), layer_map.layer("DEVREC")
+    err = reg(error_layer)
+    results.append(RuleResult("error_layer", f"no shapes on the error layer {error_layer} (failed routes)",
                               err.count(), _flat(err)))
 
     # overlapping devices: areas covered by two or more device footprints
-    devrec = kdb.Region(top.begin_shapes_rec(ly.find_layer(*DEVREC_LAYER))) if ly.find_layer(*DEVREC_LAYER) \
+    devrec = kdb.Region(top.begin_shapes_rec(ly.find_layer(*devrec_layer))) if ly.find_layer(*devrec_layer) \
         is not None else kdb.Region()
     overlap = devrec.merged(False, 2)  # wrap count >= 2
     overlap = overlap.sized(-1).sized(1)  # touching footprints are not an overlap

@@ -10,7 +10,8 @@ Floorplan (µm, die lower-left at the origin):
 
 Every route is made by ``route`` with gdsfactory's ``raise_on_error`` set (restored afterwards), and the
 finished chip is refused if any shape lies on the error layer (1000, 0): a failed route raises
-``RoutingError`` instead of shipping a marker.
+``RoutingError`` instead of shipping a marker. Layers (TEXT, FLOORPLAN, DICING, the routes' WG) are those of
+the active PDK's layer map (``layouts.layer_map``).
 """
 
 from __future__ import annotations
@@ -25,17 +26,25 @@ import gdsfactory as gf
 from photonics import devices
 
 from . import cells, use_pdk
-from .checks import ERROR_LAYER, FIBER_PITCH_UM
+from .cells.base import strip_cross_section
+from .checks import ERROR_LAYER, FIBER_PITCH_UM, layer
 from .doe import ChipPlan, DeviceSpec, plan
 from .geometry import rect
+from .layer_map import active as active_layer_map
 from .params import EdgeCoupler, GratingCoupler
 
 EDGE_COUPLED = ("mzm", "iq_modulator")
 ROUTE_CROSS_SECTION = "strip"
 BEND_RADIUS_UM = 10.0  # radius of the strip cross-section's bends (gdsfactory default)
-FLOORPLAN_LAYER = (64, 0)
+FLOORPLAN_LAYER = (64, 0)  # the generic map's; drawn on layer("FLOORPLAN") of the active map
 DICING_LAYER = (100, 0)
 TEXT_LAYER = (66, 0)
+
+
+def route_cross_section():
+    """``ROUTE_CROSS_SECTION`` on the generic map, else the strip on the active map's WG layer."""
+    xs = strip_cross_section()
+    return ROUTE_CROSS_SECTION if xs == "strip" else xs
 
 
 class RoutingError(RuntimeError):
@@ -59,6 +68,10 @@ def error_shapes(component: gf.Component) -> int:
 
     ly = component.kcl.layout
     li = ly.find_layer(*ERROR_LAYER)
+    err = layer("ERROR")
+    if err != ERROR_LAYER and ly.find_layer(*err) is not None:  # a map with its own error layer: count both
+        return kdb.Region(ly.cell(component.cell_index()).begin_shapes_rec(ly.find_layer(*err))).count() \
+            + (0 if li is None else kdb.Region(ly.cell(component.cell_index()).begin_shapes_rec(li)).count())
     if li is None:
         return 0
     return kdb.Region(ly.cell(component.cell_index()).begin_shapes_rec(li)).count()
@@ -69,7 +82,7 @@ def route(component: gf.Component, port1, port2, *, name: str = "") -> float:
     before = error_shapes(component)
     try:
         with raise_on_route_error():
-            routes = gf.routing.route_bundle(component, [port1], [port2], cross_section=ROUTE_CROSS_SECTION,
+            routes = gf.routing.route_bundle(component, [port1], [port2], cross_section=route_cross_section(),
                                              raise_on_error=True)
     except Exception as exc:  # gdsfactory/kfactory raise several types
         raise RoutingError(f"route {name or (port1.name, port2.name)} failed: {exc}") from exc
@@ -102,6 +115,7 @@ class ChipBuild:
     die_um: tuple[float, float]
     timings: dict
     _figures: dict = field(default_factory=dict, repr=False)
+    layer_map: object = None  # the layouts.layer_map.LayerMap it was drawn with
 
     def figures(self, placed: Placed) -> dict:
         info = {k: v for k, v in placed.cell.info.model_dump().items() if k != "kind"}
@@ -156,7 +170,7 @@ def build_chip(doe: dict | ChipPlan | None = None, *, annotate: bool = True, pdk
 def _build_chip(doe, *, annotate: bool) -> ChipBuild:
     t0 = time.perf_counter()
     chip_plan = doe if isinstance(doe, ChipPlan) else plan(doe)
-    device_cells = make_cells(chip_plan, annotate=annotate)
+    device_cells = make_cells(chip_plan, annotate=annotate)  # pdk: the enclosing use_pdk block's
     t_cells = time.perf_counter()
     names = [s.name for s in chip_plan.devices]
     if len(set(names)) != len(names):
@@ -252,22 +266,23 @@ def _build_chip(doe, *, annotate: bool) -> ChipBuild:
     # --- labels, marks, frame
     for p in placed:
         b = p.ref.dbbox()
-        top.add_label(p.spec.name, position=(p.ref.dcplx_trans.disp.x, p.ref.dcplx_trans.disp.y), layer=TEXT_LAYER)
+        top.add_label(p.spec.name, position=(p.ref.dcplx_trans.disp.x, p.ref.dcplx_trans.disp.y), layer=layer("TEXT"))
         _text(top, p.spec.name, b.left, b.top + 4.0, 10.0)
     _text(top, chip_plan.name, margin, die_h - margin + 40.0, 40.0)
     for cx, cy in ((margin / 2, margin / 2), (die_w - margin / 2, margin / 2), (margin / 2, die_h - margin / 2),
                    (die_w - margin / 2, die_h - margin / 2)):
         _cross(top, cx, cy, size=min(80.0, margin * 0.6))
-    top.add_polygon([(0, 0), (die_w, 0), (die_w, die_h), (0, die_h)], layer=FLOORPLAN_LAYER)
+    top.add_polygon([(0, 0), (die_w, 0), (die_w, die_h), (0, die_h)], layer=layer("FLOORPLAN"))
     lane = 50.0
     frame = gf.kdb.Region(gf.kdb.DBox(-lane, -lane, die_w + lane, die_h + lane).to_itype(0.001))
     frame -= gf.kdb.Region(gf.kdb.DBox(0, 0, die_w, die_h).to_itype(0.001))
-    top.kdb_cell.shapes(top.kcl.layer(*DICING_LAYER)).insert(frame)
+    top.kdb_cell.shapes(top.kcl.layer(*layer("DICING"))).insert(frame)
     if error_shapes(top):
         raise RoutingError(f"the chip has {error_shapes(top)} shape(s) on the error layer {ERROR_LAYER}")
     t1 = time.perf_counter()
     return ChipBuild(chip_plan, top, placed, (die_w, die_h),
-                     {"cells_s": t_cells - t0, "assembly_s": t1 - t_cells, "build_s": t1 - t0})
+                     {"cells_s": t_cells - t0, "assembly_s": t1 - t_cells, "build_s": t1 - t0},
+                     layer_map=active_layer_map())
 
 
 def _text(c: gf.Component, text: str, x: float, y: float, size: float) -> None:
@@ -276,7 +291,7 @@ def _text(c: gf.Component, text: str, x: float, y: float, size: float) -> None:
 
     gen = kdb.TextGenerator.default_generator()
     region = gen.text(text, c.kcl.dbu, size).moved(int(round(x / c.kcl.dbu)), int(round(y / c.kcl.dbu)))
-    c.kdb_cell.shapes(c.kcl.layer(*TEXT_LAYER)).insert(region)
+    c.kdb_cell.shapes(c.kcl.layer(*layer("TEXT"))).insert(region)
 
 
 def _cross(c: gf.Component, x: float, y: float, size: float = 80.0, arm: float = 8.0) -> None:

@@ -1,7 +1,8 @@
 """Drawing helpers in µm on gdsfactory components: rectangles, annular sectors, paths, via arrays and stacks.
 
 Every helper takes its minimum dimensions from ``checks.RULES``/``checks.ENCLOSURES`` so that what is drawn
-is legal by construction (the checks then verify it).
+is legal by construction (the checks then verify it). Layers are logical names, drawn on the GDS layers of the
+active PDK's layer map (``layouts.layer_map``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import gdsfactory as gf
 import klayout.db as kdb
 import numpy as np
 
+from . import layer_map as _layer_map
 from .checks import ENCLOSURES, RULES, layer
 
 # Drawn arcs deviate from the true circle by at most one database unit (the 1 nm grid every vertex snaps to
@@ -74,6 +76,20 @@ def via(*, name: str, size: float) -> gf.Component:
     return c
 
 
+@gf.cell
+def via_on(*, gds_layer: tuple[int, int], size: float) -> gf.Component:
+    """``via`` on an explicit GDS layer (another PDK's: gdsfactory's cache ignores the active PDK)."""
+    c = gf.Component()
+    c.add_polygon([(-size / 2, -size / 2), (size / 2, -size / 2), (size / 2, size / 2), (-size / 2, size / 2)],
+                  layer=tuple(gds_layer))
+    return c
+
+
+def _via_cell(name: str, size: float) -> gf.Component:
+    lm = _layer_map.active()
+    return via(name=name, size=size) if lm.is_generic else via_on(gds_layer=lm.layer(name), size=size)
+
+
 def via_size(name: str) -> float:
     return RULES[name].min_width + 0.1
 
@@ -95,7 +111,7 @@ def via_array(c: gf.Component, name: str, x0: float, y0: float, x1: float, y1: f
         raise ValueError(f"no room for a {name} via ({size:g} µm) in a {w:g} × {h:g} µm box")
     cx0 = min(x0, x1) + (w - (nx - 1) * pitch) / 2
     cy0 = min(y0, y1) + (h - (ny - 1) * pitch) / 2
-    ref = c.add_ref(via(name=name, size=size), columns=nx, rows=ny, column_pitch=pitch, row_pitch=pitch)
+    ref = c.add_ref(_via_cell(name, size), columns=nx, rows=ny, column_pitch=pitch, row_pitch=pitch)
     ref.move((round(cx0, 3), round(cy0, 3)))
     return nx * ny
 
@@ -134,4 +150,4 @@ def devrec(c: gf.Component, margin: float = 0.0) -> None:
     """Footprint (DEVREC) of a device cell: its bounding box (plus ``margin`` µm)."""
     b = c.dbbox()
     c.add_polygon([(b.left - margin, b.bottom - margin), (b.right + margin, b.bottom - margin),
-                   (b.right + margin, b.top + margin), (b.left - margin, b.top + margin)], layer=(68, 0))
+                   (b.right + margin, b.top + margin), (b.left - margin, b.top + margin)], layer=layer("DEVREC"))

@@ -6,6 +6,8 @@ and CSV tables, the check markers and a picture (``write_chip``).
 bbox_um, fiber_ports (port, coupler, xy_um, orientation), routes (from, to, length_um), layout_um (the cell's
 µm keywords) and doe (the DOE point, dotted path → value); ``photonics.manifest.build`` adds the schema
 version and the provenance (the GDS's SHA-256, top cell, software version, parameter fingerprints).
+The chip entry records the PDK (``pdk``) and its layer map (``layer_map``: name, pdk, logical layer →
+[layer, datatype]); ``chip.lyp`` beside the GDS is that map's KLayout layer properties.
 HDF5 (``chip.h5``): tables for analysis — ``devices``, ``ports``, ``fiber_ports``, and per device kind
 ``performance/<kind>`` and ``parameters/<kind>`` (flattened dotted names; None → NaN) — plus the full JSON.
 CSV (``chip.csv``): one row per probe pad and fiber coupler, what a prober or fiber-alignment script needs.
@@ -33,9 +35,11 @@ from . import use_pdk
 from .checks import CheckReport, lyrdb_bytes, run_checks
 from .chip import ChipBuild, build_chip, device_ports
 from .doe import default_doe, plan
+from .layer_map import active as active_layer_map
+from .layer_map import lyp_text
 
 FILES = {"gds": "chip.gds", "manifest": "chip.manifest.json", "hdf5": "chip.h5", "csv": "chip.csv",
-         "lyrdb": "checks.lyrdb", "picture": "chip.png"}
+         "lyrdb": "checks.lyrdb", "picture": "chip.png", "lyp": "chip.lyp"}
 
 
 def _position(p) -> list[float]:
@@ -71,6 +75,9 @@ def build_manifest(build: ChipBuild, *, doe: dict | None = None, report: CheckRe
             "die_um": [build.die_um[0], build.die_um[1]], "devices": len(entries),
             "doe": copy.deepcopy(doe) if doe is not None else None,
             "units": "positions µm (GDS frame, die lower-left at 0,0); parameters and performance SI"}
+    lm = build.layer_map or active_layer_map()  # the layer map the chip was drawn with
+    chip["pdk"] = lm.name
+    chip["layer_map"] = lm.to_dict()
     return chip_manifest.build(chip, entries, gds_path=gds_path,
                                checks=report.summary() if report is not None else None)
 
@@ -181,8 +188,8 @@ def _rename_top(path: pathlib.Path, name: str) -> None:
 def write_chip(out_dir, doe: dict | None = None, *, picture: bool = True, annotate: bool = True,
                pdk=None) -> ChipResult:
     """Build the chip of ``doe`` (default: the built-in DOE), check it and write, into ``out_dir``:
-    ``chip.gds`` (no metadata cell), ``chip.manifest.json``, ``chip.h5``, ``chip.csv``, ``checks.lyrdb``
-    and ``chip.png``.
+    ``chip.gds`` (no metadata cell), ``chip.manifest.json``, ``chip.h5``, ``chip.csv``, ``checks.lyrdb``,
+    ``chip.lyp`` (KLayout layer properties of the PDK's layer map) and ``chip.png``.
 
     Bad input (unknown DOE key, parameter out of range, overlapping pads, a failed route) raises before any
     file is written. Layout-check violations do not raise: the files are written (the marker database
@@ -229,6 +236,7 @@ def _write_chip(out_dir, doe: dict | None, *, picture: bool, annotate: bool) -> 
         "hdf5": write_bytes_atomic(out / FILES["hdf5"], h5),
         "csv": write_text_atomic(out / FILES["csv"], table),
         "lyrdb": write_bytes_atomic(out / FILES["lyrdb"], rdb),
+        "lyp": write_text_atomic(out / FILES["lyp"], lyp_text(build.layer_map)),
     }
     if png is not None:
         paths["picture"] = write_bytes_atomic(out / FILES["picture"], png)

@@ -3,7 +3,8 @@
 ``read_chip`` reads the manifest through ``photonics.manifest`` and checks it against the GDS (which carries
 no gdsfactory metadata): the GDS's SHA-256 is the one the manifest records, each device's cell is
 instantiated in the top cell at the manifest position, and each of its ports lies on drawn geometry of its
-layer (waveguide for optical ports, top metal for pads). ``fresh_performance`` recomputes a device's figures
+layer (waveguide for optical ports, top metal for pads; GDS layers from the layer map the manifest records,
+the generic one if it records none). ``fresh_performance`` recomputes a device's figures
 from its rebuilt parameter objects with the photonics models (uncached), to compare with the manifest.
 """
 
@@ -19,8 +20,9 @@ from photonics import devices
 from photonics.manifest import ManifestError, read_manifest
 
 from .checks import layer
+from .layer_map import GENERIC, LayerMap
 
-PORT_LAYERS = {"optical": layer("WG"), "electrical": layer("MTOP")}
+PORT_LAYERS = {"optical": layer("WG", GENERIC), "electrical": layer("MTOP", GENERIC)}  # the generic map's
 POSITION_TOLERANCE_UM = 0.0015  # one database unit and rounding
 
 
@@ -95,7 +97,9 @@ def read_chip(gds_path, manifest_path) -> ChipReadback:
     placements: dict[str, list[kdb.DPoint]] = {}
     for inst in top.each_inst():
         placements.setdefault(inst.cell.name, []).append(inst.dcplx_trans.disp)
-    port_layers = {kind: ly.find_layer(*lay) for kind, lay in PORT_LAYERS.items()}
+    recorded = manifest.chip.get("layer_map")
+    lm = LayerMap.from_mapping(recorded, where=f"{manifest_path}: chip.layer_map") if recorded else GENERIC
+    port_layers = {"optical": ly.find_layer(*lm.layer("WG")), "electrical": ly.find_layer(*lm.layer("MTOP"))}
 
     found_devices = []
     for dev in manifest.devices:

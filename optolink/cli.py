@@ -29,7 +29,7 @@ OUTPUT_DIR_ARGS: tuple[str, ...] = ("out",)
 OUTPUT_FILE_ARGS: tuple[str, ...] = ("store", "json")
 # files a command writes into its --out directory (each must not be a directory)
 FILES_IN_OUT: dict[str, tuple[str, ...]] = {
-    "chip": ("chip.gds", "chip.manifest.json", "chip.h5", "chip.csv", "checks.lyrdb", "chip.png"),
+    "chip": ("chip.gds", "chip.manifest.json", "chip.h5", "chip.csv", "checks.lyrdb", "chip.png", "chip.lyp"),
 }
 
 

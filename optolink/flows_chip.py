@@ -1,4 +1,5 @@
-"""`optolink chip`: build a test chip from a DOE and write its GDS, manifest, HDF5, CSV, checks and picture."""
+"""`optolink chip`: build a test chip from a DOE and write its GDS, manifest, HDF5, CSV, checks, KLayout layer
+properties and picture, on the layers of the chosen PDK (``--pdk``: generic, a layer map file or a PDK module)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,22 @@ def add_parser(sub) -> None:
     p.add_argument("--doe", type=pathlib.Path, default=None,
                    help="design of experiments, YAML or JSON (default: the built-in 40-device DOE)")
     p.add_argument("--no-picture", action="store_true", help="skip the PNG picture of the chip")
+    p.add_argument("--pdk", default="generic", metavar="NAME|FILE",
+                   help="the PDK whose layers the chip is drawn on: 'generic' (default, gdsfactory's generic PDK), "
+                        "a layer map file (.yaml/.json: name, layers, optional pdk) or a gdsfactory PDK module "
+                        "'package.module[:ATTR]' whose layer names match optolink's")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     """Handler of `optolink chip`: 0 when the chip passes its layout checks, 1 otherwise."""
     from layouts.doe import load_doe
+    from layouts.layer_map import pdk_from_spec
     from layouts.manifest import write_chip
 
     doe = load_doe(args.doe) if args.doe is not None else None  # ValueError/FileNotFoundError → exit 2
-    result = write_chip(args.out, doe, picture=not args.no_picture)
+    pdk, _ = pdk_from_spec(getattr(args, "pdk", "generic"))  # ValueError/FileNotFoundError → exit 2
+    result = write_chip(args.out, doe, picture=not args.no_picture, pdk=pdk)
     _print(result)
     return 0 if result.report.ok else 1
 
@@ -32,7 +39,8 @@ def _print(result) -> None:
     m = parse(result.manifest)
     w, h = m.chip["die_um"]
     print(f"chip {m.chip['name']!r}: {len(m.devices)} devices "
-          f"({', '.join(f'{n} {k}' for k, n in m.kinds.items())}) on a {w / 1e3:.1f} × {h / 1e3:.1f} mm die")
+          f"({', '.join(f'{n} {k}' for k, n in m.kinds.items())}) on a {w / 1e3:.1f} × {h / 1e3:.1f} mm die"
+          + (f", PDK {m.chip['pdk']!r}" if m.chip.get("pdk") else ""))
     s = result.report.summary()
     print(f"layout checks: {s['violations']} violation(s) in {s['rules_checked']} rules"
           + ("" if not s["failed"] else f": {s['failed']}"))

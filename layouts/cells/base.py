@@ -8,8 +8,10 @@ cell's ``settings`` hold plain JSON) and calls the cached ``@gf.cell``, which re
 (``params.from_flat``, re-validating them) and draws. With a ``kind`` the component's ``info`` holds
 ``kind`` and, with ``annotate=True`` (default), the device's figures (``photonics.devices.figures``: scalars
 only), so the physics travels with the cell; ``annotate=False`` draws the same geometry without them.
-Every public cell also takes ``pdk=``: the gdsfactory PDK active while it draws (default: the generic PDK,
-whose layers ``checks.RULES`` describes; see ``layouts.use_pdk``).
+Every public cell also takes ``pdk=``: the gdsfactory PDK active while it draws (default: the generic PDK;
+see ``layouts.use_pdk``); shapes go on the GDS layers of that PDK's layer map (``layouts.layer_map``). The
+cache is per layer map: under another map a cell is drawn anew and named ``<cell>_<map>_...`` (gdsfactory's
+own cache ignores the PDK), and gdsfactory parts (MMIs, routes) use ``strip_cross_section()``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 from photonics import devices
 from photonics.phase_shifters import DepletionPhaseShifter
 
+from .. import layer_map as _layer_map
 from .. import use_pdk
 from ..checks import RULES, layer
 from ..geometry import enclosure, polygon, via_size
@@ -78,6 +81,12 @@ def device_cell(kind: str | None = None):
         build.__name__ = build.__qualname__ = f"_{draw.__name__}"
         build.__module__ = draw.__module__
         cached = gf.cell(basename=draw.__name__)(build)
+        by_map = {_layer_map.GENERIC: cached}  # layer map → its cached cell (names: <cell>_<map>_...)
+
+        def cached_for(lm):
+            if lm not in by_map:
+                by_map[lm] = gf.cell(basename=f"{draw.__name__}_{lm.slug}")(build)
+            return by_map[lm]
 
         public_params = list(sig.parameters.values())
         if kind:
@@ -103,10 +112,10 @@ def device_cell(kind: str | None = None):
             if kind:
                 args["annotate"] = bool(args["annotate"])
             with use_pdk(pdk):
-                return cached(**args)
+                return cached_for(_layer_map.active())(**args)
 
         public.__signature__ = public_sig
-        public.cell = cached  # the gdsfactory cell (flat-dict arguments)
+        public.cell = cached  # the gdsfactory cell (flat-dict arguments) of the generic layer map
         return public
 
     return decorator
@@ -115,6 +124,15 @@ def device_cell(kind: str | None = None):
 # ------------------------------------------------------------------------------------------------------
 # small pieces
 # ------------------------------------------------------------------------------------------------------
+def strip_cross_section():
+    """The routing waveguide for gdsfactory parts: the PDK's ``"strip"`` by name on the generic map, else
+    gdsfactory's strip on the active map's WG layer (an explicit layer keys gdsfactory's cache per map)."""
+    lm = _layer_map.active()
+    if lm.is_generic:
+        return "strip"
+    return gf.cross_section.strip(width=STRIP_WIDTH_UM, layer=lm.layer("WG"))
+
+
 def check_pads(pad_pitch_um: float, pad_size_um: float) -> None:
     """Refuse pads outside [40, 200] µm or closer than 10 µm (and the MTOP spacing) to their neighbours."""
     if not 40.0 <= pad_size_um <= 200.0:

@@ -34,13 +34,14 @@ from .base import (
     sbend,
     sbend_length,
     slab_half,
+    strip_cross_section,
     wg,
 )
 
 
 def _mmi(c, x: float, mirror: bool = False):
     """A 1×2 MMI (gdsfactory's generic one) with its single port at x; returns (x_end, y_out)."""
-    m = gf.c.mmi1x2(cross_section="strip")
+    m = gf.c.mmi1x2(cross_section=strip_cross_section())
     ref = c.add_ref(m)
     if mirror:
         ref.dmirror_x(0)
@@ -204,7 +205,7 @@ def _mzm_geometry(c, m: MachZehnderModulator, pad_pitch_um: float, pad_size_um: 
     xc = xe_arm + l_back
     for sgn in (1, -1):
         sbend(c, xe_arm, sgn * y_out, xc, sgn * y_mmi)
-    m_ref = gf.c.mmi1x2(cross_section="strip")
+    m_ref = gf.c.mmi1x2(cross_section=strip_cross_section())
     ref = c.add_ref(m_ref)
     ref.dmirror_x(0)
     outs = [p for p in ref.ports if p.name != "o1"]
@@ -311,7 +312,7 @@ def iq_modulator(*, modulator: IQModulator | None = None, pad_pitch_um: float = 
     xc = xh1 + 20.0 + l_back
     for sgn in (1, -1):
         sbend(c, xh1 + 20.0, sgn * dy, xc, sgn * y_mmi)
-    ref = c.add_ref(gf.c.mmi1x2(cross_section="strip"))
+    ref = c.add_ref(gf.c.mmi1x2(cross_section=strip_cross_section()))
     ref.dmirror_x(0)
     outs = [p for p in ref.ports if p.name != "o1"]
     ref.move((xc - outs[0].dx, 0.0))

@@ -11,7 +11,7 @@ from photonics.devices import LaserFootprint, Loopback
 from ..checks import GSG_PITCH_UM
 from ..geometry import devrec, pad, path, rect
 from ..params import EdgeCoupler, GratingCoupler, um
-from .base import MTOP_TRACE_UM, PAD_SIZE_UM, check_pads, device_cell, optical_port, pad_port, wg
+from .base import MTOP_TRACE_UM, PAD_SIZE_UM, check_pads, device_cell, optical_port, pad_port, strip_cross_section, wg
 from .couplers import edge_coupler, grating_coupler
 
 LOOP_RADIUS_UM = 10.0
@@ -70,7 +70,7 @@ def loopback(*, loopback: Loopback | None = None, grating: GratingCoupler | None
     straight = (ln - (math.pi * r + pitch - 2 * r)) / 2
     loop = gf.path.straight(straight) + gf.path.arc(radius=r, angle=90) + gf.path.straight(pitch - 2 * r) \
         + gf.path.arc(radius=r, angle=90) + gf.path.straight(straight)
-    strip = c.add_ref(gf.path.extrude(loop, cross_section="strip"))
+    strip = c.add_ref(gf.path.extrude(loop, cross_section=strip_cross_section()))
     if lb.coupler == "grating":
         gc = grating_coupler(coupler=grating)
         strip.drotate(90)
