@@ -36,7 +36,7 @@ from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
 
 from .amplifiers import Amplifier
 from .ber_curve import BerCurve, required_osnr_from_curve
-from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of
+from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of, tx_power_check
 from .channel_plan import ChannelPlan
 from .fiber import SMF28_GROUP_INDEX, Fiber
 from .latency import Latency, latency, max_reach
@@ -151,6 +151,12 @@ class CoherentBudget:
     latency: Latency
     checks: tuple[Check, ...]
     center: ChannelFigures
+    notes: tuple[str, ...] = ()
+
+    @property
+    def fail_reasons(self) -> tuple[str, ...]:
+        """The failed checks, each as "name: detail"."""
+        return tuple(f"{c.name}: {c.detail}" for c in self.checks if not c.passed)
 
     @property
     def n_spans(self) -> int:
@@ -228,6 +234,19 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     if transceiver is not None and abs(transceiver.baud_rate / plan.baud_rate - 1) > 1e-3:
         raise ValueError(f"plan.baud_rate ({plan.baud_rate / 1e9:g} GBd) must match the transceiver's "
                          f"baud_rate ({transceiver.baud_rate / 1e9:g} GBd)")
+
+    # --- a chip transceiver without a booster launches its own Tx power (the plan cannot hide it) ------------
+    notes: list[str] = []
+    if (booster is None and transceiver is not None and transceiver.tx_power_sets_launch
+            and transceiver.tx_power_dbm is not None):
+        p_c = float(plan.launch_powers_dbm[plan.center_index])
+        shift = transceiver.tx_power_dbm - p_c
+        if abs(shift) > 1e-9:
+            lp = plan.launch_power_dbm
+            new = transceiver.tx_power_dbm if isinstance(lp, int | float) else tuple(plan.launch_powers_dbm + shift)
+            plan = plan.with_launch_power(new)
+            notes.append(f"no booster: the launch power per channel is the transceiver's Tx power "
+                         f"{transceiver.tx_power_dbm:.2f} dBm (the plan's {p_c:.2f} dBm replaced)")
 
     # --- gains and the power profile (a per-span scale factor: gains and losses are frequency-flat) ------
     losses = [s.loss_db for s in spans]
@@ -355,11 +374,20 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
         notes = {"CD": cd_note, "PMD": pmd_note, "PDL": "allocation", "ageing": "end-of-life and repair allocation"}
         lines = [BudgetLine(n, v, notes.get(n, "")) for n, v in penalties.lines()]
         margin = gsnr_ref_db - req - penalties.total_db
-        worst = int(np.argmin(margin))
-        checks.append(Check("OSNR margin", bool(margin[worst] >= 0),
-                            f"worst channel {worst} ({f[worst] / 1e12:.4f} THz): margin {margin[worst]:.2f} dB "
-                            f"(GSNR {gsnr_ref_db[worst]:.2f} dB/12.5 GHz, required {req:.2f} dB, "
-                            f"penalties {penalties.total_db:.2f} dB)"))
+        if math.isnan(req):
+            checks.append(Check("OSNR margin", False, "no margin: the transceiver's BER never reaches the threshold "
+                                                      f"(GSNR {gsnr_ref_db.min():.2f} dB/12.5 GHz, worst channel)"))
+        else:
+            worst = int(np.argmin(margin))
+            checks.append(Check("OSNR margin", bool(margin[worst] >= 0),
+                                f"worst channel {worst} ({f[worst] / 1e12:.4f} THz): margin {margin[worst]:.2f} dB "
+                                f"(GSNR {gsnr_ref_db[worst]:.2f} dB/12.5 GHz, required {req:.2f} dB, "
+                                f"penalties {penalties.total_db:.2f} dB)"))
+        for reason in transceiver.fail_reasons:
+            checks.append(Check("transceiver", False, f"{reason} ({transceiver.name}, required OSNR "
+                                                      f"{transceiver.source})"))
+        if transceiver.tx_power_range_dbm is not None and transceiver.tx_power_dbm is not None:
+            checks.append(tx_power_check(transceiver.tx_power_dbm, transceiver.tx_power_range_dbm))
         if transceiver.cd_tolerance_ps_nm is not None:
             worst_cd = float(np.max(np.abs(cd)))
             tol = transceiver.cd_tolerance_ps_nm
@@ -386,6 +414,7 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
         margin_db=margin, required_osnr_db=req, penalty_lines=tuple(lines),
         optimum_launch_power_dbm=float(opt_dbm), gsnr_at_optimum_db=gsnr_opt,
         launch_sweep_dbm=opt_dbm + sweep, gsnr_sweep_db=gsnr_sweep, level=level, latency=lat, checks=tuple(checks),
+        notes=tuple(notes),
     )
     tmp = CoherentBudget(**result, center=None)  # type: ignore[arg-type]
     return replace(tmp, center=tmp.channel(c))

@@ -9,7 +9,9 @@ import numpy as np
 
 from optolink.core.validate import check_real
 
-__all__ = ["Penalties", "BudgetLine", "Check", "LevelDiagram", "as_tuple_of"]
+__all__ = ["Penalties", "BudgetLine", "Check", "LevelDiagram", "as_tuple_of", "tx_power_check", "TX_LOW_REASON"]
+
+TX_LOW_REASON = "Tx power below the standard's minimum"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,18 @@ class Check:
     name: str
     passed: bool
     detail: str
+
+
+def tx_power_check(tx_power_dbm: float, tx_range_dbm: tuple[float, float]) -> Check:
+    """The Tx power against the standard's range: below the minimum FAILS (``TX_LOW_REASON``); above the
+    maximum passes with a note (an attenuator brings it down)."""
+    lo, hi = tx_range_dbm
+    rng = f"the standard's range {lo:g} to {hi:g} dBm"
+    if tx_power_dbm < lo:
+        return Check("Tx power", False, f"{TX_LOW_REASON}: {tx_power_dbm:.2f} dBm vs {rng}")
+    note = " (above the maximum: attenuate)" if tx_power_dbm > hi else ""
+    return Check("Tx power", True, f"{tx_power_dbm:.2f} dBm within {rng}{note}" if not note else
+                 f"{tx_power_dbm:.2f} dBm vs {rng}{note}")
 
 
 @dataclass(frozen=True)

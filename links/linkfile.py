@@ -8,7 +8,9 @@ A coherent (amplified) link, engineering units in the key names::
     transceiver:                        # optional overrides of the standard's transceiver
       required_osnr_db: 26.0            #   back-to-back, 12.5 GHz; or a curve (below) to derive it
       ber_curve: {osnr_db: [...], ber: [...]}   # or ber_curve_file: curve.json (relative to this file)
-      chip_manifest: chip.manifest.json #   Tx power and a modulator-bandwidth penalty line from our chip
+      chip_manifest: chip.manifest.json #   or the chip's devices, simulated (links.linkfile_chip): modulator,
+      modulator: mzm_09                 #   laser | laser_power_dbm, photodiode, driver, simulation; they set
+      laser: laser_00                   #   the required OSNR, the Tx power and the sensitivity
       snr_db: 35                        #   transceiver SNR not already in required_osnr_db (signal bandwidth)
       tx_power_dbm: -10
       rx_power_range_dbm: [-20, 0]
@@ -27,7 +29,11 @@ A coherent (amplified) link, engineering units in the key names::
 
 An unamplified link (``kind: power``): ``tx_power_dbm``, ``rx_sensitivity_dbm``, optional ``rx_overload_dbm``,
 ``fiber: {length_km, fiber | alpha_db_per_km, group_index}``, ``losses: [{name, loss_db, count, position_km}]``,
-``penalties``, ``standard`` (for the DSP latency), ``latency_budget_rtt_ms``.
+``penalties``, ``standard`` (for the DSP latency), ``latency_budget_rtt_ms``; or, instead of the two powers, a
+chip ``transceiver`` (``chip_manifest``, ...) with its ``standard``: its simulated Tx power and sensitivity.
+
+A chip transceiver is simulated once into an HDF5 store (``store=``; default ``optolink-cache.h5`` beside the
+link file) and read back from it afterwards (`links.linkfile_chip`).
 
 Every error names the field at fault by its path (``spans[2].length_km``), its value and the accepted range.
 """
@@ -50,8 +56,8 @@ from .ber_curve import BerCurve
 from .budget import CoherentBudget, coherent_budget
 from .budget_lines import Penalties
 from .channel_plan import ChannelPlan
-from .chip import transmitter_from_manifest
 from .fiber import SMF28_GROUP_INDEX, Fiber
+from .linkfile_chip import CHIP_KEYS, chip_transceiver
 from .power_budget import LumpedLoss, PowerBudget, UnamplifiedLink, power_budget
 from .standards import STANDARDS, get_standard
 from .transceiver import Transceiver
@@ -214,19 +220,19 @@ class LinkDescription:
     launch_optimum: bool = False
     latency_budget_rtt_s: float | None = None
     unamplified: UnamplifiedLink | None = None
+    chip: object | None = None  # the links.verdict.ChipPerformance of a chip transceiver (None otherwise)
 
 
 _TOP_COHERENT = ("name", "kind", "standard", "transceiver", "channels", "fibers", "spans", "amplifier", "amplifiers",
                  "booster", "penalties", "latency_budget_rtt_ms")
 _TOP_POWER = ("name", "kind", "standard", "tx_power_dbm", "rx_sensitivity_dbm", "rx_overload_dbm", "fiber", "losses",
-              "penalties", "latency_budget_rtt_ms")
+              "penalties", "latency_budget_rtt_ms", "transceiver")
 _FIBER_KEYS = ("alpha_db_per_km", "dispersion_ps_nm_km", "dispersion_slope_ps_nm2_km", "gamma_per_w_km",
                "reference_wavelength_nm", "group_index", "pmd_ps_per_sqrt_km")
 _SPAN_KEYS = ("count", "length_km", "fiber", "extra_loss_db", "name", *_FIBER_KEYS)
 _AMP_KEYS = ("gain_db", "nf_db", "max_gain_db", "name")
-_TRX_KEYS = ("required_osnr_db", "ber_curve", "ber_curve_file", "chip_manifest", "snr_db", "tx_power_dbm",
-             "rx_power_range_dbm",
-             "cd_tolerance_ps_nm", "dgd_tolerance_ps", "dsp_latency_us", "pre_fec_ber_threshold")
+_TRX_KEYS = ("required_osnr_db", "ber_curve", "ber_curve_file", "snr_db", "tx_power_dbm", "rx_power_range_dbm",
+             "cd_tolerance_ps_nm", "dgd_tolerance_ps", "dsp_latency_us", "pre_fec_ber_threshold", *CHIP_KEYS)
 _PEN_KEYS = ("cd_db", "pmd_db", "pdl_db", "ageing_db", "other")
 
 
@@ -295,8 +301,8 @@ def _resolve(path: str, base_dir: pathlib.Path | None) -> pathlib.Path:
     return base_dir / p if not p.is_absolute() and base_dir is not None else p
 
 
-def _parse_transceiver(top: _Fields, base_dir: pathlib.Path | None) -> tuple[Transceiver, tuple]:
-    """The transceiver, and the extra penalty lines a chip manifest brings (its modulator bandwidth)."""
+def _parse_transceiver(top: _Fields, base_dir: pathlib.Path | None, store=None, progress: bool = False):
+    """The transceiver, and the `links.verdict.ChipPerformance` behind it (None unless from a chip)."""
     name = top.string("standard", required=True)
     try:
         std = get_standard(name)
@@ -320,17 +326,11 @@ def _parse_transceiver(top: _Fields, base_dir: pathlib.Path | None) -> tuple[Tra
             raise ValueError(f"transceiver.rx_power_range_dbm must be [low, high] in dBm; got {r!r}")
         over["rx_power_range_dbm"] = tuple(_Fields({"v": x}, "transceiver.rx_power_range_dbm", ["v"])
                                            .number("v", low=-60.0, high=30.0) for x in r)
-    extra = ()
     if f.has("chip_manifest"):
-        if "tx_power_dbm" in over:
-            raise ValueError("transceiver: give either tx_power_dbm or chip_manifest, not both")
-        path = _resolve(f.string("chip_manifest"), base_dir)
-        if not path.is_file():
-            raise FileNotFoundError(f"transceiver.chip_manifest: no such file: {path}")
-        tx = _wrap("transceiver.chip_manifest", transmitter_from_manifest, path, std.baud_rate,
-                   modulation=std.modulation)
-        over["tx_power_dbm"] = tx.tx_power_dbm
-        extra = (tx.penalty(),)
+        return chip_transceiver(f, std, base_dir, over, store=store, progress=progress)
+    stray = [k for k in CHIP_KEYS if f.has(k)]
+    if stray:
+        raise ValueError(f"transceiver.{stray[0]} names a chip device setting: it needs transceiver.chip_manifest")
     curve = None
     if f.has("ber_curve") and f.has("ber_curve_file"):
         raise ValueError("transceiver: give either ber_curve or ber_curve_file, not both")
@@ -343,8 +343,8 @@ def _parse_transceiver(top: _Fields, base_dir: pathlib.Path | None) -> tuple[Tra
     if curve is not None:
         if "required_osnr_db" in over:
             raise ValueError("transceiver: give either required_osnr_db or a BER curve, not both")
-        return _wrap("transceiver", Transceiver.from_ber_curve, std, curve, **over), extra
-    return _wrap("transceiver", Transceiver.from_standard, std, **over), extra
+        return _wrap("transceiver", Transceiver.from_ber_curve, std, curve, **over), None
+    return _wrap("transceiver", Transceiver.from_standard, std, **over), None
 
 
 def _parse_spans(top: _Fields, fibers: dict) -> tuple[Fiber, ...]:
@@ -368,8 +368,8 @@ def _parse_spans(top: _Fields, fibers: dict) -> tuple[Fiber, ...]:
     return tuple(spans)
 
 
-def _parse_coherent(top: _Fields, raw: dict, source: str, base_dir) -> LinkDescription:
-    trx, extra_penalties = _parse_transceiver(top, base_dir)
+def _parse_coherent(top: _Fields, raw: dict, source: str, base_dir, store=None, progress=False) -> LinkDescription:
+    trx, chip = _parse_transceiver(top, base_dir, store, progress)
     std = get_standard(top.string("standard"))
     ch = top.mapping("channels", ("n_channels", "spacing_ghz", "center_frequency_thz", "launch_power_dbm",
                                   "baud_gbd", "roll_off"))
@@ -412,12 +412,11 @@ def _parse_coherent(top: _Fields, raw: dict, source: str, base_dir) -> LinkDescr
     rtt = top.number("latency_budget_rtt_ms", low=0.0, high=1e4, low_open=True)
     return LinkDescription(
         name=top.string("name", default=source), kind="coherent", source=source, raw=raw, plan=plan, spans=spans,
-        amplifiers=amps, booster=booster, transceiver=trx, penalties=_parse_penalties(top, extra_penalties),
-        launch_optimum=optimum,
-        latency_budget_rtt_s=None if rtt is None else rtt * 1e-3)
+        amplifiers=amps, booster=booster, transceiver=trx, penalties=_parse_penalties(top), launch_optimum=optimum,
+        latency_budget_rtt_s=None if rtt is None else rtt * 1e-3, chip=chip)
 
 
-def _parse_power(top: _Fields, raw: dict, source: str) -> LinkDescription:
+def _parse_power(top: _Fields, raw: dict, source: str, base_dir=None, store=None, progress=False) -> LinkDescription:
     dsp = 0.0
     if top.has("standard"):
         try:
@@ -442,35 +441,54 @@ def _parse_power(top: _Fields, raw: dict, source: str) -> LinkDescription:
                             f.number("loss_db", low=0.0, high=60.0, required=True),
                             f.integer("count", low=0, high=10000, default=1),
                             f.number("position_km", low=0.0, high=1e4, default=0.0) * 1e3))
-    link = _wrap("link", UnamplifiedLink,
-                 tx_power_dbm=top.number("tx_power_dbm", low=-50.0, high=30.0, required=True),
-                 rx_sensitivity_dbm=top.number("rx_sensitivity_dbm", low=-80.0, high=20.0, required=True),
-                 fiber_length=length, alpha_db_per_km=alpha, losses=tuple(losses), penalties=_parse_penalties(top),
-                 rx_overload_dbm=top.number("rx_overload_dbm", low=-60.0, high=30.0), group_index=n_g,
-                 dsp_latency_s=dsp, name=top.string("name", default=source))
+    common = dict(fiber_length=length, alpha_db_per_km=alpha, losses=tuple(losses), penalties=_parse_penalties(top),
+                  rx_overload_dbm=top.number("rx_overload_dbm", low=-60.0, high=30.0), group_index=n_g,
+                  name=top.string("name", default=source))
+    chip = None
+    if top.has("transceiver"):
+        given = [k for k in ("tx_power_dbm", "rx_sensitivity_dbm") if top.has(k)]
+        if given:
+            raise ValueError(f"give either {given[0]} or a chip transceiver, not both (the chip's simulation sets "
+                             "the Tx power and the receiver sensitivity)")
+        if not top.mapping("transceiver", _TRX_KEYS).has("chip_manifest"):
+            raise ValueError("transceiver: an unamplified link takes a chip transceiver (transceiver.chip_manifest)")
+        trx, chip = _parse_transceiver(top, base_dir, store, progress)
+        link = _wrap("link", UnamplifiedLink.from_transceiver, trx, **common)
+    else:
+        link = _wrap("link", UnamplifiedLink,
+                     tx_power_dbm=top.number("tx_power_dbm", low=-50.0, high=30.0, required=True),
+                     rx_sensitivity_dbm=top.number("rx_sensitivity_dbm", low=-80.0, high=20.0, required=True),
+                     dsp_latency_s=dsp, **common)
     rtt = top.number("latency_budget_rtt_ms", low=0.0, high=1e4, low_open=True)
     return LinkDescription(name=link.name, kind="power", source=source, raw=raw, unamplified=link,
-                           latency_budget_rtt_s=None if rtt is None else rtt * 1e-3)
+                           latency_budget_rtt_s=None if rtt is None else rtt * 1e-3, chip=chip)
 
 
-def parse_link(data: Mapping, *, source: str = "link", base_dir: str | os.PathLike | None = None) -> LinkDescription:
-    """Validate a link description (a mapping, as read from YAML/JSON) into a `LinkDescription`."""
+def parse_link(data: Mapping, *, source: str = "link", base_dir: str | os.PathLike | None = None, store=None,
+               progress: bool = False) -> LinkDescription:
+    """Validate a link description (a mapping, as read from YAML/JSON) into a `LinkDescription`. A chip
+    transceiver is simulated (or read back) here: ``store`` (a path or `links.store.Store`; default
+    ``optolink-cache.h5`` in ``base_dir``), ``progress`` shows a progress bar while it simulates."""
     if not isinstance(data, Mapping):
         raise ValueError(f"{source}: a link description must be a mapping at the top level; got {type(data).__name__}")
     kind = data.get("kind", "coherent")
     if kind not in ("coherent", "power"):
         raise ValueError(f"kind must be 'coherent' or 'power'; got {kind!r}")
     raw = copy.deepcopy(dict(data))
+    base = pathlib.Path(base_dir) if base_dir is not None else None
     if kind == "coherent":
         top = _Fields(data, "", _TOP_COHERENT)
-        return _parse_coherent(top, raw, source, pathlib.Path(base_dir) if base_dir is not None else None)
-    return _parse_power(_Fields(data, "", _TOP_POWER), raw, source)
+        return _parse_coherent(top, raw, source, base, store, progress)
+    return _parse_power(_Fields(data, "", _TOP_POWER), raw, source, base, store, progress)
 
 
-def load_link(path: str | os.PathLike) -> LinkDescription:
-    """Read and validate a YAML or JSON link file (relative ``ber_curve_file`` paths are from its folder)."""
+def load_link(path: str | os.PathLike, *, store=None, progress: bool = False) -> LinkDescription:
+    """Read and validate a YAML or JSON link file (relative ``ber_curve_file`` and ``chip_manifest`` paths are
+    from its folder; a chip transceiver's simulations are cached in ``store``, default ``optolink-cache.h5``
+    beside the file)."""
     p = pathlib.Path(path)
-    return parse_link(read_mapping(p, "link file"), source=p.name, base_dir=p.parent)
+    return parse_link(read_mapping(p, "link file"), source=p.name, base_dir=p.parent, store=store,
+                      progress=progress)
 
 
 def link_from_standard(standard: str, *, spans: int = 1, span_km: float = 80.0, n_channels: int | None = None,

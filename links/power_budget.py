@@ -8,7 +8,7 @@ import numpy as np
 
 from optolink.core.validate import check_int, check_optional_real, check_real
 
-from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of
+from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of, tx_power_check
 from .fiber import SMF28_GROUP_INDEX
 from .latency import Latency, latency
 
@@ -39,7 +39,11 @@ class LumpedLoss:
 
 @dataclass(frozen=True)
 class UnamplifiedLink:
-    """An unamplified link: Tx power and Rx sensitivity (dBm), fibre (m, dB/km) and lumped losses."""
+    """An unamplified link: Tx power and Rx sensitivity (dBm), fibre (m, dB/km) and lumped losses.
+
+    From a transceiver (`from_transceiver`): its Tx power (checked against ``tx_power_range_dbm``), its
+    receiver sensitivity (the received power at the threshold with OSNR unlimited), its ``fail_reasons`` and
+    ``provenance``; ``required_osnr_db``/``transceiver_source`` are reported."""
 
     tx_power_dbm: float
     rx_sensitivity_dbm: float
@@ -51,9 +55,18 @@ class UnamplifiedLink:
     group_index: float = SMF28_GROUP_INDEX
     dsp_latency_s: float = 0.0
     name: str = ""
+    tx_power_range_dbm: tuple[float, float] | None = None
+    fail_reasons: tuple[str, ...] = ()
+    transceiver_source: str = ""
+    required_osnr_db: float | None = None
+    provenance: dict | None = field(default=None, compare=False)
 
     def __post_init__(self):
         check_real("tx_power_dbm", self.tx_power_dbm, low=-50.0, high=30.0)
+        if self.tx_power_range_dbm is not None:
+            lo, hi = (check_real("tx_power_range_dbm", v, low=-60.0, high=30.0) for v in self.tx_power_range_dbm)
+            object.__setattr__(self, "tx_power_range_dbm", (lo, hi))
+        object.__setattr__(self, "fail_reasons", tuple(str(r) for r in self.fail_reasons))
         check_real("rx_sensitivity_dbm", self.rx_sensitivity_dbm, low=-80.0, high=20.0)
         check_real("fiber_length", self.fiber_length, low=0.0, high=1e6)
         check_real("alpha_db_per_km", self.alpha_db_per_km, low=0.0, high=10.0)
@@ -70,6 +83,23 @@ class UnamplifiedLink:
             if loss.position > self.fiber_length:
                 raise ValueError(f"{loss.name}.position must be <= fiber_length ({self.fiber_length:g} m); "
                                  f"got {loss.position:g}")
+
+
+    @classmethod
+    def from_transceiver(cls, transceiver, fiber_length: float, alpha_db_per_km: float, **kwargs) -> UnamplifiedLink:
+        """The link of a `links.transceiver.Transceiver` with a Tx power and a receiver sensitivity (e.g. from
+        `Transceiver.from_chip`): the link passes or fails on that sensitivity."""
+        if transceiver.tx_power_dbm is None or transceiver.sensitivity_dbm is None:
+            raise ValueError(f"transceiver {transceiver.name!r} needs tx_power_dbm and sensitivity_dbm for an "
+                             "unamplified link (a chip transceiver from links.verdict.simulate_chip has both)")
+        req = transceiver.required_osnr_db
+        kw = dict(tx_power_dbm=transceiver.tx_power_dbm, rx_sensitivity_dbm=transceiver.sensitivity_dbm,
+                  fiber_length=fiber_length, alpha_db_per_km=alpha_db_per_km,
+                  dsp_latency_s=transceiver.dsp_latency_s, tx_power_range_dbm=transceiver.tx_power_range_dbm,
+                  fail_reasons=transceiver.fail_reasons, transceiver_source=transceiver.source,
+                  required_osnr_db=None if req != req else float(req), provenance=transceiver.provenance)
+        kw.update(kwargs)
+        return cls(**kw)
 
 
 @dataclass(frozen=True)
@@ -94,6 +124,11 @@ class PowerBudget:
     def verdict(self) -> str:
         return "PASS" if all(c.passed for c in self.checks) else "FAIL"
 
+    @property
+    def fail_reasons(self) -> tuple[str, ...]:
+        """The failed checks, each as "name: detail"."""
+        return tuple(f"{c.name}: {c.detail}" for c in self.checks if not c.passed)
+
 
 def power_budget(link: UnamplifiedLink, *, latency_budget_rtt_s: float | None = None) -> PowerBudget:
     """Power budget of an unamplified link: received = Tx − fibre − lumped losses; margin = received −
@@ -109,9 +144,13 @@ def power_budget(link: UnamplifiedLink, *, latency_budget_rtt_s: float | None = 
     lines += [BudgetLine(f"{n} penalty", v, "allocation") for n, v in link.penalties.lines()]
     margin = rx - link.penalties.total_db - link.rx_sensitivity_dbm
     lines += [BudgetLine("Rx sensitivity", link.rx_sensitivity_dbm, "dBm"), BudgetLine("margin", margin, "dB")]
+    below = "" if margin >= 0 else " (received power below the receiver sensitivity)"
     checks = [Check("power margin", bool(margin >= 0),
                     f"received {rx:.2f} dBm, penalties {link.penalties.total_db:.2f} dB, "
-                    f"sensitivity {link.rx_sensitivity_dbm:g} dBm → margin {margin:.2f} dB")]
+                    f"sensitivity {link.rx_sensitivity_dbm:.2f} dBm → margin {margin:.2f} dB{below}")]
+    checks += [Check("transceiver", False, reason) for reason in link.fail_reasons]
+    if link.tx_power_range_dbm is not None:
+        checks.append(tx_power_check(link.tx_power_dbm, link.tx_power_range_dbm))
     if link.rx_overload_dbm is not None:
         checks.append(Check("Rx overload", rx <= link.rx_overload_dbm,
                             f"received {rx:.2f} dBm vs overload {link.rx_overload_dbm:g} dBm"))

@@ -110,7 +110,18 @@ def _coherent_data(r: CoherentBudget) -> dict:
                  note=f"channel {worst} at {r.frequency[worst] / 1e12:.4f} THz")
         figs.add("center_margin", c.margin_db, "dB", "OSNR margin, centre channel", g)
         figs.add("required_osnr", trx.required_osnr_db, "dB", "required OSNR (back to back, at the threshold)", g,
-                 bandwidth_hz=OSNR_REFERENCE_BANDWIDTH, note=trx.required_osnr_source)
+                 bandwidth_hz=OSNR_REFERENCE_BANDWIDTH, note=f"{trx.source}: {trx.required_osnr_source}")
+        if trx.estimate_required_osnr_db is not None and trx.source != "estimate":
+            figs.add("estimate_required_osnr", trx.estimate_required_osnr_db, "dB",
+                     "required OSNR, analytic estimate (shown beside the simulation)", g,
+                     bandwidth_hz=OSNR_REFERENCE_BANDWIDTH)
+        if trx.tx_power_dbm is not None:
+            figs.add("tx_power", trx.tx_power_dbm, "dBm", "transmitter output power", g,
+                     note=("checked against " + f"{trx.tx_power_range_dbm[0]:g} to {trx.tx_power_range_dbm[1]:g} dBm"
+                           if trx.tx_power_range_dbm is not None else "the standard's guaranteed minimum"
+                           if trx.source == "standard" else ""))
+        if trx.sensitivity_dbm is not None:
+            figs.add("rx_sensitivity", trx.sensitivity_dbm, "dBm", "receiver sensitivity (OSNR unlimited)", g)
         figs.add("theoretical_required_osnr", trx.theoretical_required_osnr_db, "dB",
                  "required OSNR of an ideal receiver (AWGN)", g, bandwidth_hz=OSNR_REFERENCE_BANDWIDTH)
         figs.add("implementation_penalty", trx.implementation_penalty_db, "dB", "transceiver implementation penalty", g)
@@ -177,8 +188,12 @@ def _coherent_data(r: CoherentBudget) -> dict:
                          "gsnr": _series(r.gsnr_sweep_db, "dB", "centre-channel GSNR", baud)},
         "notes": list(_NOTES_COHERENT),
     }
+    data["notes"] += list(r.notes)
     if trx is not None:
         req = trx.required_osnr_db
+        if math.isnan(req):  # a floored transceiver: around its curve
+            lo_c = trx.ber_curve.osnr_db[0] if trx.ber_curve is not None else trx.theoretical_required_osnr_db
+            req = lo_c + 8.0
         osnr = np.round(np.arange(req - 8.0, req + 10.0 + 1e-9, 0.25), 6)
         ideal = theoretical_ber(trx.modulation, snr_from_osnr(osnr, trx.baud_rate))
         bvo = {"osnr": _series(osnr, "dB", "OSNR", OSNR_REFERENCE_BANDWIDTH),
@@ -225,6 +240,40 @@ def _power_data(r: PowerBudget) -> dict:
     }
 
 
+def _opt(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else _num(x)
+
+
+def _transceiver_block(trx) -> dict:
+    """The report's ``transceiver`` block: required OSNR (12.5 GHz; null when never reached) and its source."""
+    return {"name": trx.name, "required_osnr_db": _opt(trx.required_osnr_db),
+            "osnr_reference_bandwidth_hz": OSNR_REFERENCE_BANDWIDTH, "source": trx.source,
+            "required_osnr_source": trx.required_osnr_source,
+            "estimate_required_osnr_db": _opt(trx.estimate_required_osnr_db),
+            "tx_power_dbm": _opt(trx.tx_power_dbm),
+            "tx_power_range_dbm": None if trx.tx_power_range_dbm is None else list(trx.tx_power_range_dbm),
+            "sensitivity_dbm": _opt(trx.sensitivity_dbm), "fail_reasons": list(trx.fail_reasons),
+            "warnings": list(trx.warnings)}
+
+
+def _power_transceiver_block(link) -> dict:
+    return {"name": link.name or "link", "required_osnr_db": _opt(link.required_osnr_db),
+            "osnr_reference_bandwidth_hz": OSNR_REFERENCE_BANDWIDTH, "source": link.transceiver_source,
+            "tx_power_dbm": _num(link.tx_power_dbm),
+            "tx_power_range_dbm": None if link.tx_power_range_dbm is None else list(link.tx_power_range_dbm),
+            "sensitivity_dbm": _num(link.rx_sensitivity_dbm), "fail_reasons": list(link.fail_reasons),
+            "warnings": []}
+
+
+def _provenance_block(prov: dict | None) -> dict | None:
+    """The report's ``provenance`` block: the manifest, its GDS file and SHA-256, the devices and the store runs."""
+    if not prov:
+        return None
+    keys = ("manifest", "schema", "chip", "gds_file", "gds_sha256", "top_cell", "software_version", "devices",
+            "device_fingerprints", "assumptions", "store", "runs")
+    return {k: _plain(prov[k]) for k in keys if prov.get(k) is not None}
+
+
 def report_data(result: CoherentBudget | PowerBudget) -> dict:
     """The JSON document of a budget (schema ``optolink.budget/1``), validated against `REPORT_SCHEMA`."""
     if isinstance(result, CoherentBudget):
@@ -234,13 +283,26 @@ def report_data(result: CoherentBudget | PowerBudget) -> dict:
     else:
         raise TypeError(f"result must be a CoherentBudget or a PowerBudget; got {type(result).__name__}")
     lvl = result.level
+    extra: dict = {"fail_reasons": list(result.fail_reasons)}
+    if isinstance(result, CoherentBudget) and result.transceiver is not None:
+        extra["transceiver"] = _transceiver_block(result.transceiver)
+        prov = _provenance_block(result.transceiver.provenance)
+    elif isinstance(result, PowerBudget):
+        if result.link.transceiver_source:
+            extra["transceiver"] = _power_transceiver_block(result.link)
+        prov = _provenance_block(result.link.provenance)
+    else:
+        prov = None
+    if prov:
+        extra["provenance"] = prov
     data = {"schema": SCHEMA_ID, "kind": body.pop("kind"), "name": result.name or "link",
-            "generated_by": f"optolink {software_version()}", "verdict": result.verdict, **body,
+            "generated_by": f"optolink {software_version()}", "verdict": result.verdict, **extra, **body,
             "level_diagram": {"position": _series(lvl.position, "m", "distance from the transmitter"),
                               "channel_power": _series(lvl.channel_power_dbm, "dBm", "power per channel"),
                               "total_power": _series(lvl.total_power_dbm, "dBm", "total power"),
                               "labels": list(lvl.labels), "channel_index": int(lvl.channel_index)}}
-    order = ["schema", "kind", "name", "generated_by", "verdict", "figures", "checks", "penalties", "lines",
+    order = ["schema", "kind", "name", "generated_by", "verdict", "fail_reasons", "transceiver", "provenance",
+             "figures", "checks", "penalties", "lines",
              "channels", "level_diagram", "launch_sweep", "ber_vs_osnr", "inputs", "notes"]
     data = {k: data[k] for k in order if k in data}
     validate(data)

@@ -13,7 +13,7 @@ import numpy as np
 
 from optolink.core.constants import C
 
-from .report_markdown import _bandwidth_text, _grouped, _headline, display
+from .report_markdown import _bandwidth_text, _grouped, _headline, display, summary_lines
 
 
 def _svg(fig, prefix: str) -> str:
@@ -153,6 +153,11 @@ def render_html(data: Mapping) -> str:
              f"<header><h1>Link budget: {e(data['name'])}</h1>",
              f'<p><span class="verdict {"na" if verdict == "n/a" else verdict}" id="verdict">{e(verdict)}</span> '
              f"{e(_headline(data))}.</p></header>"]
+    summary = summary_lines(data)
+    if summary:
+        parts.append('<section id="transceiver"><h2>Transceiver and provenance</h2><table><tbody>')
+        parts += [f'<tr data-item="{e(k)}"><td>{e(k)}</td><td>{e(v)}</td></tr>' for k, v in summary]
+        parts.append("</tbody></table></section>")
     parts.append('<section id="figures"><h2>Figures</h2>')
     for group, items in _grouped(data["figures"]):
         parts.append(f"<h3>{e(group[0].upper() + group[1:])}</h3><table><thead><tr><th>figure</th><th>value</th>"

@@ -58,6 +58,8 @@ def _grouped(figures: Mapping) -> list[tuple[str, list[tuple[str, dict]]]]:
 
 def _headline(data: Mapping) -> str:
     f = data["figures"]
+    if data["kind"] == "coherent" and "worst_margin" in f and f["worst_margin"]["value"] == "nan":
+        return "no OSNR margin: the transceiver's BER never reaches the threshold"
     if data["kind"] == "coherent" and "worst_margin" in f:
         c = f["center_gsnr_ref"]
         return (f"worst-channel OSNR margin {display(f['worst_margin']['value'], 'dB')[0]} dB; centre-channel GSNR "
@@ -70,9 +72,45 @@ def _headline(data: Mapping) -> str:
             f"(received {display(f['received_power']['value'], 'dBm')[0]} dBm)")
 
 
+def summary_lines(data: Mapping) -> list[tuple[str, str]]:
+    """(label, text) lines of a report's reasons, transceiver and provenance blocks, as both renderings show."""
+    out = []
+    if data.get("verdict") == "FAIL" and data.get("fail_reasons"):
+        out.append(("fail reasons", "; ".join(data["fail_reasons"])))
+    t = data.get("transceiver")
+    if t:
+        req = t.get("required_osnr_db")
+        req_text = "never reached (null)" if req is None else f"{display(req, 'dB')[0]} dB in 12.5 GHz (0.1 nm)"
+        out.append(("required OSNR", f"{req_text}, source: {t['source']}"))
+        if t.get("estimate_required_osnr_db") is not None and t["source"] != "estimate":
+            out.append(("analytic estimate", f"{display(t['estimate_required_osnr_db'], 'dB')[0]} dB in 12.5 GHz"))
+        if t.get("tx_power_dbm") is not None:
+            rng = t.get("tx_power_range_dbm")
+            out.append(("Tx power", f"{display(t['tx_power_dbm'], 'dBm')[0]} dBm"
+                        + (f" (standard: {rng[0]:g} to {rng[1]:g} dBm)" if rng else "")))
+        if t.get("sensitivity_dbm") is not None:
+            out.append(("Rx sensitivity", f"{display(t['sensitivity_dbm'], 'dBm')[0]} dBm (OSNR unlimited)"))
+        for w in t.get("warnings") or []:
+            out.append(("warning", w))
+    p = data.get("provenance")
+    if p:
+        out.append(("manifest", str(p.get("manifest", "—"))))
+        out.append(("GDS SHA-256", str(p.get("gds_sha256") or "not recorded")))
+        if p.get("devices"):
+            out.append(("devices", ", ".join(f"{k}: {v}" for k, v in p["devices"].items())))
+        if p.get("runs"):
+            out.append(("store runs", f"{', '.join(p['runs'])} in {p.get('store', '')}"))
+    return out
+
+
 def render_markdown(data: Mapping) -> str:
     """A Markdown summary of a report document: verdict, figures (with bandwidths), checks, penalties, notes."""
     out = [f"# Link budget: {data['name']}", "", f"**Verdict: {data['verdict']}** — {_headline(data)}.", ""]
+    summary = summary_lines(data)
+    if summary:
+        out += ["## Transceiver and provenance", "", "| item | value |", "|---|---|"]
+        out += [f"| {k} | {v.replace('|', '/')} |" for k, v in summary]
+        out.append("")
     for group, items in _grouped(data["figures"]):
         out += [f"## {group[0].upper()}{group[1:]}", "", "| figure | value | unit | bandwidth |", "|---|---:|---|---|"]
         for _, fig in items:

@@ -55,7 +55,7 @@ TRUNCNORMAL_MIN_MASS = 1e-3  # below this, rejection sampling of a truncated nor
 ALLOWED_FUNCTIONS = frozenset({
     "links.yields:die_margin",
     "links.yields:die_figures",
-    "optolink.flows_chain:ber_point",
+    "links.verdict:chip_point",
 })
 
 

@@ -18,6 +18,7 @@ from scipy import fft as sfft
 from optolink.core.units import dbm_to_watt
 from optolink.core.validate import as_rng, check_positive, check_real
 from photonics.cw_laser import PhaseNoiseLaser
+from photonics.drivers import Driver
 from photonics.modulators import DualPolIQModulator, IQModulator, MachZehnderModulator
 
 from .signals import check_field, samples_per_record, shape
@@ -91,18 +92,22 @@ def default_modulator(length: float = 3.0e-3) -> DualPolIQModulator:
 
 @dataclass(frozen=True)
 class Transmitter:
-    """DP-IQ transmitter. ``drive_swing_vpi``: peak-to-peak line drive at DAC full scale in units of the
-    modulator's Vπ (the driver swing); ``pre_emphasis``: invert the DAC and modulator responses digitally
-    within the signal band, gain capped at ``max_pre_emphasis_db``; ``roll_off`` of the RRC shaping.
-    The optical output follows the modulator's sinusoidal field transfer (no arcsine predistortion)."""
+    """DP-IQ transmitter. ``driver`` (a `photonics.drivers.Driver`, optional): the modulator driver, whose
+    swing over the MZM's Vπ sets ``drive_swing_vpi``, whose response multiplies the DAC and modulator responses
+    and whose output noise is added to the drives; without one the driver is ideal and ``drive_swing_vpi``
+    (default 1.0) is the peak-to-peak line drive at DAC full scale in units of Vπ. ``pre_emphasis``: invert
+    the DAC, driver and modulator responses digitally within the signal band, gain capped at
+    ``max_pre_emphasis_db``; ``roll_off`` of the RRC shaping. The optical output follows the modulator's
+    sinusoidal field transfer (no arcsine predistortion). The swing must stay inside the MZM's drive range."""
 
     modulator: DualPolIQModulator = field(default_factory=default_modulator)
     laser: PhaseNoiseLaser = field(default_factory=lambda: PhaseNoiseLaser(power=dbm_to_watt(15.0), linewidth=100e3))
     dac: Dac = field(default_factory=Dac)
-    drive_swing_vpi: float = 1.0
+    drive_swing_vpi: float | None = None
     pre_emphasis: bool = True
     max_pre_emphasis_db: float = 12.0
     roll_off: float = 0.2
+    driver: Driver | None = None
 
     def __post_init__(self):
         if not isinstance(self.modulator, DualPolIQModulator):
@@ -111,6 +116,17 @@ class Transmitter:
             raise TypeError(f"laser must be a photonics.cw_laser.PhaseNoiseLaser; got {type(self.laser).__name__}")
         if not isinstance(self.dac, Dac):
             raise TypeError(f"dac must be a Dac; got {type(self.dac).__name__}")
+        if self.driver is not None and not isinstance(self.driver, Driver):
+            raise TypeError(f"driver must be a photonics.drivers.Driver or None; got {type(self.driver).__name__}")
+        if self.driver is not None:
+            from_driver = self.driver.line_swing_v / self._mzm.vpi
+            if self.drive_swing_vpi is not None and not math.isclose(self.drive_swing_vpi, from_driver, rel_tol=1e-9):
+                raise ValueError(f"drive_swing_vpi = {self.drive_swing_vpi} contradicts the driver: its "
+                                 f"{self.driver.line_swing_v:g} V swing over Vπ = {self._mzm.vpi:.4g} V gives "
+                                 f"{from_driver:.4g}; give one of them")
+            object.__setattr__(self, "drive_swing_vpi", from_driver)
+        elif self.drive_swing_vpi is None:
+            object.__setattr__(self, "drive_swing_vpi", 1.0)
         check_real("drive_swing_vpi", self.drive_swing_vpi, low=0.0, low_open=True, high=4.0)
         check_real("max_pre_emphasis_db", self.max_pre_emphasis_db, low=0.0, high=40.0)
         check_real("roll_off", self.roll_off, low=0.0, high=1.0)
@@ -120,19 +136,22 @@ class Transmitter:
                 lo, hi = mzm.drive_range
                 peak = self.drive_swing_vpi * mzm.vpi / 2
                 if peak > min(-lo, hi):
-                    raise ValueError(f"drive_swing_vpi = {self.drive_swing_vpi} puts {peak:.3g} V peak on a modulator "
-                                     f"whose drive range is [{lo:.3g}, {hi:.3g}] V; lower it")
+                    what = (f"the driver's {self.driver.line_swing_v:g} V swing" if self.driver is not None
+                            else f"drive_swing_vpi = {self.drive_swing_vpi}")
+                    raise ValueError(f"{what} puts {peak:.3g} V peak on a modulator (Vπ {mzm.vpi:.3g} V) whose drive "
+                                     f"range is [{lo:.3g}, {hi:.3g}] V; lower it")
 
     @property
     def _mzm(self) -> MachZehnderModulator:
         return self.modulator.iq_x.mzm_i
 
     def response(self, frequency, dac_rate: float) -> np.ndarray:
-        """Small-signal response of the electrical-optical chain (DAC × modulator EO), Hermitian in f."""
+        """Small-signal response of the electrical-optical chain (DAC × driver × modulator EO), Hermitian in f."""
         f = np.asarray(frequency, dtype=float)
         h_mod = self._mzm.eo_response(np.abs(f))
         h_mod = np.where(f < 0, np.conj(h_mod), h_mod)
-        return self.dac.response(f, dac_rate) * h_mod
+        h = self.dac.response(f, dac_rate) * h_mod
+        return h if self.driver is None else h * self.driver.response(f)
 
     def drives(self, symbols, baud_rate: float, sample_rate: float, *, rng) -> np.ndarray:
         """Line drives (4, M) in V (XI, XQ, YI, YQ) at ``sample_rate`` for symbols (2, N)."""
@@ -154,7 +173,15 @@ class Transmitter:
         rms = np.sqrt(np.mean(trib**2, axis=-1, keepdims=True))
         digital = trib / (self.dac.clip_ratio * np.where(rms > 0, rms, 1.0))
         analog = self.dac.convert(digital, fs_dac, fs, rng=rng)
-        return analog * (self.drive_swing_vpi * self._mzm.vpi / 2)
+        volts = analog * (self.drive_swing_vpi * self._mzm.vpi / 2)
+        if self.driver is None:
+            return volts
+        drv = self.driver
+        if drv.noise_density_v_per_sqrt_hz > 0:  # white over the simulated band fs/2, then the driver's response
+            volts = volts + as_rng(rng).standard_normal(volts.shape) * (drv.noise_density_v_per_sqrt_hz
+                                                                         * math.sqrt(fs / 2))
+        f = sfft.rfftfreq(volts.shape[-1], 1.0 / fs)
+        return sfft.irfft(sfft.rfft(volts, axis=-1) * drv.response(f), volts.shape[-1], axis=-1)
 
     def transmit(self, symbols, baud_rate: float, sample_rate: float, *, rng) -> np.ndarray:
         """Optical field (2, M) in √W for symbols (2, N) at ``baud_rate``, sampled at ``sample_rate`` (Hz,
@@ -172,5 +199,6 @@ class Transmitter:
         kwargs.setdefault("dac", Dac(bandwidth=0.6 * baud))
         if baud > 80e9 and "modulator" not in kwargs:
             kwargs["modulator"] = default_modulator(1.5e-3)
-            kwargs.setdefault("drive_swing_vpi", 0.65)
+            if kwargs.get("driver") is None:
+                kwargs.setdefault("drive_swing_vpi", 0.65)
         return cls(**kwargs)

@@ -17,7 +17,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "budget", help="OSNR/GSNR, power and latency budget of a link, with reports",
         description="Budget of a link given as a standard and a span plan (optolink budget 400ZR --spans 1 "
                     "--span-km 120), a preset (400ZR-DCI-120km, OpenZR+-metro-6x80km, 800ZR-DCI-120km) or a "
-                    "YAML/JSON link file (see links/linkfile.py). Prints the verdict; --out writes the reports.")
+                    "YAML/JSON link file (see links/linkfile.py). A link file's chip transceiver (chip_manifest, "
+                    "modulator, laser, photodiode, driver) is simulated through the full blind DSP chain, with a "
+                    "progress bar, into an HDF5 store (--store; default optolink-cache.h5 beside the link file): a "
+                    "second budget on the same devices recomputes nothing. Prints the verdict; --out writes the "
+                    "reports.")
     p.add_argument("target", help="a standard (400ZR, 'OpenZR+ 400G', 800ZR), a preset name, or a .yaml/.yml/.json "
                                   "link file")
     p.add_argument("--spans", type=int, default=None, help="with a standard: number of spans (default 1)")
@@ -31,12 +35,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--format", default=None, help="report formats with --out: a comma list of html,md,json "
                                                   "(default: all three)")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when the verdict is FAIL")
+    p.add_argument("--store", type=pathlib.Path, default=None,
+                   help="a link file's chip transceiver: the HDF5 store caching its simulation (default: "
+                        "optolink-cache.h5 beside the link file)")
     p.set_defaults(func=run_budget)
     return p
 
 
 def resolve_link(args: argparse.Namespace):
     """The `LinkDescription` the arguments name, and a file stem for its reports."""
+    import sys
+
     from links.linkfile import PRESETS, link_from_standard, load_link, parse_link, preset
     from links.standards import STANDARDS, get_standard
 
@@ -46,7 +55,10 @@ def resolve_link(args: argparse.Namespace):
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.is_file():
         if given:
             raise ValueError(f"--{given[0].replace('_', '-')} applies to a standard, not to a link file")
-        return load_link(path), slug(path.stem, default="budget")
+        link = load_link(path, store=getattr(args, "store", None), progress=sys.stderr.isatty())
+        return link, slug(path.stem, default="budget")
+    if getattr(args, "store", None) is not None:
+        raise ValueError("--store caches a link file's chip transceiver; it applies to a link file")
     try:
         std = get_standard(target)
     except ValueError:
@@ -108,6 +120,11 @@ def run_budget(args: argparse.Namespace) -> int:
         raise ValueError("--format needs --out DIR (the directory to write the reports to)")
     link, stem = resolve_link(args)
     result = evaluate(link)
+    if link.chip is not None:
+        from .flows_links import chip_summary_line
+
+        print(chip_summary_line(link.chip))
+        print(f"  store {link.chip.store}, runs {', '.join(link.chip.runs)}")
     print("\n".join(summary_lines(result)))
     if args.out is not None:
         written = write_report(result, args.out, args.format if args.format is not None else FORMATS, stem=stem)

@@ -24,10 +24,16 @@ def add_parser(sub) -> None:
     p.add_argument("--doping-std", type=float, default=0.05, help="relative 1σ of the implant doses")
     p.add_argument("--offset-std-nm", type=float, default=20.0)
     p.add_argument("--gap-std-um", type=float, default=0.3)
+    p.add_argument("--method", default=None, choices=("surrogate", "estimate"),
+                   help="per-die figures: a surrogate of the full simulation (default) or the analytic estimate")
+    p.add_argument("--symbols", type=int, default=None, help="surrogate: symbols per simulated point (16384)")
     p.add_argument("--scheduler", default="sync", help="'sync' (default), 'local' or tcp://host:8786")
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--store", type=pathlib.Path, default=None, help="keep the dies in this HDF5 store")
     p.add_argument("--out", type=pathlib.Path, default=pathlib.Path("out"))
+    from .flows_links import add_chip_arguments
+
+    add_chip_arguments(p)  # --chip MANIFEST --modulator NAME [--laser | --laser-power-dbm] --driver-* ...
     p.set_defaults(func=run)
 
 
@@ -37,7 +43,14 @@ def link_mapping(target: str) -> dict:
 
     path = pathlib.Path(target)
     if path.suffix.lower() in (".yaml", ".yml", ".json"):
-        return linkfile.load_link(path).raw
+        from links.linkfile_chip import CHIP_KEYS
+        from optolink.core.files import read_mapping
+
+        raw = dict(read_mapping(path, "link file"))  # not parsed here: a chip transceiver would be simulated
+        trx = raw.get("transceiver")
+        if isinstance(trx, dict) and "chip_manifest" in trx:  # the yield's chip is given by --chip
+            raw["transceiver"] = {k: v for k, v in trx.items() if k not in CHIP_KEYS} or None
+        return raw
     try:
         return linkfile.preset(target)
     except ValueError:
@@ -47,18 +60,29 @@ def link_mapping(target: str) -> dict:
 
 def run(args) -> int:
     import math
+    import sys
 
     from links.yields import ProcessVariation, TransmitterDesign, run_yield
     from photonics.modulators import MachZehnderModulator
 
+    from .flows_links import chip_from_args, driver_from_args
+
     if args.dies < 2:
         raise ValueError(f"--dies must be >= 2; got {args.dies}")
-    design = TransmitterDesign(mzm=MachZehnderModulator(length=args.mzm_length_mm * 1e-3, phase_bias=math.pi),
-                               laser_power_dbm=args.laser_dbm, driver_peak_v=args.driver_peak_v)
+    chip = chip_from_args(args)  # None without --chip
+    design = None
+    if chip is None:
+        design = TransmitterDesign(mzm=MachZehnderModulator(length=args.mzm_length_mm * 1e-3, phase_bias=math.pi),
+                                   laser_power_dbm=args.laser_dbm, driver_peak_v=args.driver_peak_v)
     variation = ProcessVariation(width_std=args.width_std_nm * 1e-9, doping_rel_std=args.doping_std,
                                  offset_std=args.offset_std_nm * 1e-9, gap_std=args.gap_std_um * 1e-6)
-    result = run_yield(design, link_mapping(args.link), n_dies=args.dies, variation=variation, seed=args.seed,
-                       store=args.store, scheduler=args.scheduler, workers=args.workers, progress=True)
+    extra = {} if args.symbols is None else {"n_symbols": args.symbols}
+    if args.method is not None:
+        extra["method"] = args.method
+    result = run_yield(design, link_mapping(args.link), chip=chip, driver=None if chip is not None else
+                       driver_from_args(args), n_dies=args.dies, variation=variation, seed=args.seed,
+                       store=args.store, scheduler=args.scheduler, workers=args.workers,
+                       progress=sys.stderr.isatty(), **extra)
     from links.standards import get_standard
 
     std = get_standard(link_mapping(args.link)["standard"])

@@ -58,3 +58,26 @@ def test_demo_section(tmp_path):
     for name in ("link_400zr.json", "link_800zr.json", "link_ber_vs_osnr.png", "link_constellation.png"):
         assert (tmp_path / name).stat().st_size > 500
     json.dumps(summary)
+
+
+def test_chip_flags_need_a_chip(tmp_path):
+    p = _parser()
+    for argv, match in ((["--modulator", "mzm_00"], "--modulator needs --chip"),
+                        (["--driver-swing-v", "3"], "--driver-swing-v needs --chip"),
+                        (["--store", str(tmp_path / "s.h5")], "--store caches chip simulations")):
+        args = p.parse_args(["simulate", "400ZR", "--osnr", "20", *argv, "--out", str(tmp_path)])
+        with pytest.raises(ValueError, match=match):
+            args.func(args)
+    with pytest.raises(SystemExit):  # a laser of the chip or a stated power, not both
+        p.parse_args(["simulate", "400ZR", "--laser", "l", "--laser-power-dbm", "15"])
+    assert not list(tmp_path.iterdir())
+
+
+def test_driver_from_the_flags():
+    from photonics.drivers import Driver
+
+    args = _parser().parse_args(["simulate", "400ZR", "--driver-swing-v", "3", "--driver-bandwidth-ghz", "60",
+                                 "--driver-single-ended"])
+    d = flows_links.driver_from_args(args)
+    assert d == Driver(swing_v=3.0, bandwidth=60e9, differential=False)
+    assert flows_links.driver_from_args(_parser().parse_args(["simulate", "400ZR"])) is None

@@ -161,26 +161,41 @@ def test_file_errors(tmp_path):
         load_link(tmp_path / "l.json")
 
 
-def test_chip_manifest_sets_tx_power_and_a_bandwidth_penalty(tmp_path):
-    from links.chip import iq_modulation_loss_db, modulator_bandwidth_penalty_db
-
-    entry = {"cell": "c", "position_um": [0, 0], "ports": [], "parameters": {}}
-    manifest = {"schema": "optolink.chip-manifest/2", "devices": [
-        {"name": "dfb", "kind": "laser", **entry, "performance": {"power_w": 0.05}},
-        {"name": "mzm", "kind": "mzm", **entry, "performance": {"insertion_loss_db": 6.0, "eo_bandwidth_hz": 30e9}}]}
-    (tmp_path / "chip.manifest.json").write_text(json.dumps(manifest))
+def test_chip_transceiver_fields_are_validated_before_any_simulation(tmp_path):
+    # a chip transceiver's settings: errors name the field (no device is built, nothing is simulated)
+    (tmp_path / "chip.manifest.json").write_text(json.dumps({"schema": "optolink.chip-manifest/2", "devices": []}))
     data = preset("400ZR-DCI-120km")
-    data["transceiver"] = {"chip_manifest": "chip.manifest.json"}
-    (tmp_path / "link.json").write_text(json.dumps(data))
-    link = load_link(tmp_path / "link.json")
-    expected_tx = 10 * np.log10(50.0) - 6.0 - iq_modulation_loss_db("16QAM", 0.5)
-    assert link.transceiver.tx_power_dbm == pytest.approx(expected_tx)
-    name, value = link.penalties.other[-1]
-    assert name.startswith("Tx bandwidth (mzm") and value == pytest.approx(
-        modulator_bandwidth_penalty_db(30e9, 59.84375e9))
-    r = evaluate(link)
-    assert r.booster_gain_db == pytest.approx(r.center.launch_power_dbm - expected_tx)
-    assert r.penalties.total_db == pytest.approx(0.8 + value)
-    data["transceiver"] = {"chip_manifest": "missing.json"}
+    cases = [
+        ({"modulator": "mzm_00"}, "needs transceiver.chip_manifest"),
+        ({"chip_manifest": "chip.manifest.json", "modulator": "m", "tx_power_dbm": -8}, "tx_power_dbm or chip"),
+        ({"chip_manifest": "chip.manifest.json", "modulator": "m", "required_osnr_db": 20}, "required_osnr_db or"),
+        ({"chip_manifest": "chip.manifest.json", "laser": "l", "laser_power_dbm": 15}, "laser .* or laser_power_dbm"),
+        ({"chip_manifest": "chip.manifest.json", "driver": {"swing": 4}}, r"transceiver.driver.'swing'"),
+        ({"chip_manifest": "chip.manifest.json", "driver": {"swing_v": -1}}, r"driver.swing_v must be in"),
+        ({"chip_manifest": "chip.manifest.json", "driver": {"differential": "yes"}}, "true or false"),
+        ({"chip_manifest": "chip.manifest.json", "simulation": {"method": "fast"}}, "'full' or 'estimate'"),
+        ({"chip_manifest": "chip.manifest.json", "simulation": {"n_symbols": 10}}, "n_symbols must be in"),
+    ]
+    for trx, match in cases:
+        data["transceiver"] = trx
+        with pytest.raises(ValueError, match=match):
+            parse_link(data, base_dir=tmp_path)
+    data["transceiver"] = {"chip_manifest": "missing.json", "modulator": "m"}
     with pytest.raises(FileNotFoundError, match="chip_manifest"):
         parse_link(data, base_dir=tmp_path)
+    # an unamplified link takes a chip transceiver instead of its two powers, not both
+    power = {"kind": "power", "standard": "400ZR", "tx_power_dbm": 0, "fiber": {"length_km": 2},
+             "transceiver": {"chip_manifest": "chip.manifest.json", "modulator": "m"}}
+    with pytest.raises(ValueError, match="tx_power_dbm or a chip transceiver"):
+        parse_link(power, base_dir=tmp_path)
+
+
+def test_driver_mapping_engineering_units():
+    from links.linkfile_chip import driver_from_mapping
+    from photonics.drivers import Driver
+
+    d = driver_from_mapping({"swing_v": 3.0, "bandwidth_ghz": 50, "differential": False, "output_impedance_ohm": 40})
+    assert (d.swing_v, d.bandwidth, d.differential, d.output_impedance) == (3.0, 50e9, False, 40.0)
+    assert driver_from_mapping(None) == Driver()
+    with pytest.raises(ValueError, match="second time"):
+        driver_from_mapping({"bandwidth_ghz": 50, "bandwidth": 50e9})

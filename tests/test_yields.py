@@ -87,13 +87,13 @@ def test_yield_statistics_on_synthetic_dies():
 def test_run_yield_end_to_end():
     link = preset("400ZR-DCI-120km")
     # a laser this weak leaves the Tx power at the 400ZR minimum: the process decides which dies pass
-    r = run_yield(TransmitterDesign(laser_power_dbm=4.0), link, n_dies=24, seed=2)
+    r = run_yield(TransmitterDesign(laser_power_dbm=4.0), link, n_dies=24, seed=2, method="estimate")
     assert r.margins_db.shape == (24,) and np.all(np.isfinite(r.margins_db))
     assert 0.0 < r.yield_fraction < 1.0
     sens = r.sensitivities("tx_power_dbm")
     assert abs(sens["na_scale"]) > 0 and set(sens) == {"width_delta", "na_scale", "nd_scale", "offset_delta",
                                                        "gap_delta"}
-    strong = run_yield(TransmitterDesign(laser_power_dbm=15.0), link, n_dies=6, seed=2,
+    strong = run_yield(TransmitterDesign(laser_power_dbm=15.0), link, n_dies=6, seed=2, method="estimate",
                        variation=ProcessVariation(width_std=0, doping_rel_std=0, offset_std=0, gap_std=0))
     assert strong.yield_fraction == 1.0 and np.ptp(strong.margins_db) < 1e-9
 
@@ -103,6 +103,10 @@ def test_bad_input():
         run_yield(TransmitterDesign(), preset("400ZR-DCI-120km"), n_dies=1)
     with pytest.raises(ValueError, match="unknown standard"):
         run_yield(TransmitterDesign(), {"standard": "1.6T"}, n_dies=4)
+    with pytest.raises(ValueError, match="method"):
+        run_yield(TransmitterDesign(), preset("400ZR-DCI-120km"), n_dies=4, method="magic")
+    with pytest.raises(ValueError, match="a design .* or a chip"):
+        run_yield(None, preset("400ZR-DCI-120km"), n_dies=4)
     with pytest.raises(ValueError, match="doping_rel_std"):
         ProcessVariation(doping_rel_std=-0.1)
     with pytest.raises(ValueError, match="laser_power_dbm"):
@@ -117,3 +121,69 @@ def test_cli_yield(tmp_path, capsys):
     assert "yield" in out and "Tx power sensitivity" in out
     assert (tmp_path / "yield.json").exists() and (tmp_path / "yield.png").stat().st_size > 1000
     assert main(["yield", "400ZR-DCI-120km", "--dies", "1", "--out", str(tmp_path)]) == 2
+
+
+# --- the yield from the simulation's physics (the surrogate path) ----------------------------------------------
+def _synthetic_surrogate(log10_floor: float, required: float | None):
+    """A surrogate over the features of the default design's dies with constant targets (a stand-in for one
+    fitted on simulations, whose outputs the test then knows exactly)."""
+    from links.surrogate import fit_surrogate
+
+    x = {"eo_penalty_db": np.array([0.0, 1.0, 2.0]), "drive_swing_vpi": np.array([0.0, 1.0, 2.0])}
+    targets = {"log10_floor_ber": np.full(3, log10_floor), "tx_power_plus_loss_db": np.full(3, 3.0)}
+    if required is not None:
+        targets["required_osnr_db"] = np.full(3, required)
+    return fit_surrogate(x, targets, degree=0)
+
+
+def test_a_design_whose_dies_all_floor_yields_zero():
+    link = preset("400ZR-DCI-120km")
+    # every die's BER floor at 0.1, above 400ZR's 1.22e-2: none passes, whatever the budget and the estimate
+    sur = _synthetic_surrogate(-1.0, None)
+    r = run_yield(TransmitterDesign(), link, n_dies=5, seed=1, surrogate=sur)
+    assert r.method == "surrogate" and r.yield_fraction == 0.0
+    assert np.all(r.figures["floor_fail"] == 1.0) and np.all(np.isnan(r.margins_db))
+    d = r.to_dict()
+    assert d["n_floor_fail"] == 5 and d["estimate"]["yield"] == 1.0  # the analytic estimate would pass them all
+    # the same dies with a floor at 1e-5 and a required OSNR of 20 dB (12.5 GHz) all pass on this link
+    ok = run_yield(TransmitterDesign(), link, n_dies=5, seed=1, surrogate=_synthetic_surrogate(-5.0, 20.0))
+    assert ok.yield_fraction == 1.0 and np.all(ok.figures["required_osnr_db"] == pytest.approx(20.0))
+    # Tx power = the surrogate's (Tx power + insertion loss) − the die's own insertion loss
+    assert np.allclose(ok.figures["tx_power_dbm"], 3.0 - ok.figures["insertion_loss_db"])
+
+
+def test_surrogate_yield_end_to_end_reproducible_and_cached(tmp_path, caplog):
+    import logging
+    import time
+
+    link = preset("400ZR-DCI-120km")
+    kw = dict(n_dies=4, n_train=4, n_test=2, n_symbols=2**12, store=tmp_path / "y.h5")
+    a = run_yield(TransmitterDesign(laser_power_dbm=4.0), link, seed=3, **kw)
+    assert a.method == "surrogate" and np.all(np.isfinite(a.margins_db))
+    s = a.to_dict()["surrogate"]
+    assert s["n_train"] == 4 and s["validation"]["required_osnr_db"]["n"] == 2
+    assert set(s["feature_ranges"]) == {"eo_penalty_db", "drive_swing_vpi"}
+    # the dies' required OSNR is the simulation's (the analytic estimate is only beside it)
+    assert np.all(np.abs(a.figures["required_osnr_db"] - a.figures["estimate_required_osnr_db"]) > 0)
+    # same seed: the same dies and figures, read back from the store (nothing simulated again)
+    t0 = time.perf_counter()
+    with caplog.at_level(logging.INFO, logger="links.surrogate"):
+        b = run_yield(TransmitterDesign(laser_power_dbm=4.0), link, seed=3, **kw)
+    assert time.perf_counter() - t0 < 10.0 and "recomputing nothing" in caplog.text
+    assert np.array_equal(a.margins_db, b.margins_db) and np.array_equal(a.passed, b.passed)
+    # another seed draws other dies, from the same (stored) surrogate
+    c = run_yield(TransmitterDesign(laser_power_dbm=4.0), link, seed=4, **kw)
+    assert not np.array_equal(a.parameters["na_scale"], c.parameters["na_scale"])
+    assert c.surrogate["targets"] == a.surrogate["targets"]
+
+
+def test_a_long_mzm_at_800zr_floors_on_every_die_and_yields_zero(tmp_path):
+    # a 5 mm traveling-wave MZM (EO bandwidth ≈ 20 GHz) at 118 GBd: its simulated BER floors above 800ZR's
+    # 2e-2 on every die, so the yield is 0 — whatever the analytic bandwidth-penalty estimate says
+    from photonics.drivers import Driver
+
+    design = TransmitterDesign(mzm=MachZehnderModulator(length=5e-3, phase_bias=math.pi))
+    r = run_yield(design, preset("800ZR-DCI-120km"), driver=Driver(), n_dies=4, n_train=3, n_test=2,
+                  n_symbols=2**12, store=tmp_path / "f.h5")
+    assert r.yield_fraction == 0.0 and np.all(r.figures["floor_fail"] == 1.0)
+    assert np.all(r.figures["floor_ber"] > 2e-2)

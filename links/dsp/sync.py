@@ -12,6 +12,11 @@ from scipy import fft as sfft
 from ..signals import check_field
 
 
+class DemultiplexingError(ValueError):
+    """The receiver's DSP delivered the same transmitted polarization on both outputs: the record cannot be
+    demodulated (a link far below its threshold, or a transmitter the DSP cannot lock to)."""
+
+
 @dataclass(frozen=True)
 class Alignment:
     """Per received row: the transmitted row it carries, its delay (symbols) and the rotation removed (rad)."""
@@ -56,7 +61,8 @@ def align(received, transmitted, *, symmetry: int = 4):
         dly.append(int(d) if d <= n // 2 else int(d) - n)
         rot.append(float(phi))
     if y2.shape[0] > 1 and len(set(src)) < len(src):
-        raise ValueError(f"polarization demultiplexing failed: received rows all carry transmitted row(s) {src}")
+        raise DemultiplexingError(f"polarization demultiplexing failed: received rows all carry transmitted "
+                                  f"row(s) {src}")
     if y2.shape[0] > 1:
         out = out[np.argsort(src)]  # row i of the result carries transmitted row i
     return (out[0] if y.ndim == 1 else out), Alignment(tuple(src), tuple(dly), tuple(rot))
