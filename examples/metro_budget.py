@@ -29,8 +29,8 @@ def main(out: pathlib.Path) -> dict:
     budget = evaluate(parse_link(preset("OpenZR+-metro-6x80km")))
     level = budget.level
     fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
-    ax[0].step(level.position / 1e3, level.channel_power_dbm, where="post", label="one channel")
-    ax[0].step(level.position / 1e3, level.total_power_dbm, where="post", label="total")
+    ax[0].plot(level.position / 1e3, level.channel_power_dbm, label="one channel")
+    ax[0].plot(level.position / 1e3, level.total_power_dbm, label="total")
     ax[0].set(xlabel="position (km)", ylabel="power (dBm)", title="level diagram")
     ax[0].legend()
     f_thz = budget.frequency / 1e12
