@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP = $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test bench lint fuzz clean check-nli
+.PHONY: demo test bench lint fuzz clean check-nli docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,19 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	OPTOLINK_FUZZ_EXAMPLES=$${OPTOLINK_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q tests/test_fuzz.py
 
+# the documentation site into site/: the examples draw the gallery, then a strict build (warnings are errors)
+# (EXTRAS plus docs; the install runs in a sub-make so that the stamp's name follows those extras)
+DOCS_EXTRAS = $(if $(findstring docs,$(EXTRAS)),$(EXTRAS),$(EXTRAS)$(comma)docs)
+docs:
+	$(MAKE) --no-print-directory EXTRAS=$(DOCS_EXTRAS) $(VENV)/.installed-$(subst $(comma),-,$(DOCS_EXTRAS))
+	OPTOLINK_EXAMPLES_OUT=out/gallery MPLBACKEND=Agg sh -c 'for f in examples/*.py; do $(BIN)/python "$$f" >/dev/null || exit 1; done'
+	NO_MKDOCS_2_WARNING=1 OPTOLINK_DOCS_GALLERY=out/gallery $(BIN)/mkdocs build --strict --quiet
+
 lint: $(STAMP)
-	$(BIN)/ruff check photonics links layouts optolink tests benchmarks
+	$(BIN)/ruff check photonics links layouts optolink tests benchmarks examples docs/hooks.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out site .pytest_cache
 
 # the bigger WDM split-step check of the NLI models (minutes)
 check-nli: $(STAMP)
