@@ -21,7 +21,7 @@ import traceback
 
 # modules contributing sub-commands (imported lazily: `optolink --help` must stay fast)
 COMMAND_MODULES: list[str] = ["flows_chip", "flows_links", "flows_budget", "flows_sweep", "flows_yield",
-                              "flows_network", "flows_nli"]
+                              "flows_network", "flows_nli", "flows_imdd"]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 # arguments naming an output directory / an output file, checked before a command runs
