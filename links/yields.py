@@ -207,7 +207,8 @@ def _verdict(link: dict, std, required: float, tx: float, floor_fail: bool, pref
 
 
 def die_margin(*, link: dict, design: dict | None = None, reference_required_osnr_db: float | None = None,
-               chip: dict | None = None, surrogate: dict | None = None, extrapolation: str = "simulate",
+               chip: dict | None = None, surrogate: dict | None = None, anchor: dict | None = None,
+               extrapolation: str = "simulate",
                n_symbols: int = 2**14, simulation_seed: int = 0, width_delta: float = 0.0, na_scale: float = 1.0,
                nd_scale: float = 1.0, offset_delta: float = 0.0, gap_delta: float = 0.0) -> dict:
     """The sweep function: one die's figures and its link margin (worst channel, dB).
@@ -219,10 +220,15 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
     analytic estimate beside them (``estimate_*``). Without: the analytic estimate of ``design``
     (``TransmitterDesign.to_dict()``) with ``reference_required_osnr_db`` (required OSNR, 12.5 GHz, of the
     transceiver with an ideal modulator; default: the standard's figure) plus the die's bandwidth penalty.
+    With ``anchor`` (the nominal chip's simulated ``required_osnr_db``, ``tx_power_dbm`` and ``floor_ber``)
+    and ``chip``: the nominal design's full simulation plus the analytic change from the nominal die to this
+    one (required OSNR and Tx power); a nominal design whose simulation floors fails on every die.
     """
     std = get_standard(link["standard"])
     deltas = dict(width_delta=width_delta, na_scale=na_scale, nd_scale=nd_scale, offset_delta=offset_delta,
                   gap_delta=gap_delta)
+    if anchor is not None and surrogate is None:
+        return _anchored_die(link, std, chip, anchor, deltas)
     if surrogate is None:
         if design is None:
             raise ValueError("die_margin needs a design (analytic estimate) or a chip and a surrogate")
@@ -262,6 +268,28 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
     tx = p["tx_power_dbm"] if math.isfinite(p["tx_power_dbm"]) else est.tx_power_dbm  # budget only: it fails
     out.update(_verdict(link, std, p["required_osnr_db"], tx, p["floor_fail"] > 0.5 or not
                         math.isfinite(p["tx_power_dbm"])))
+    out.update(_verdict(link, std, est.required_osnr_db, est.tx_power_dbm, False, prefix="estimate_"))
+    return out
+
+
+def _anchored_die(link: dict, std, chip: dict | None, anchor: dict, deltas: dict) -> dict:
+    """A die of the "anchored" yield: simulated nominal figures + (die estimate − nominal estimate)."""
+    from .chip import ChipTransceiver
+    from .surrogate import die_chip, die_features
+
+    if chip is None:
+        raise ValueError("die_margin with an anchor needs the chip (ChipTransceiver.to_dict())")
+    nominal = ChipTransceiver.from_dict(chip)
+    die = die_chip(nominal, **deltas)
+    est_nom, est = nominal.estimate(std.name), die.estimate(std.name)
+    floor = float(anchor["floor_ber"]) >= std.pre_fec_ber_threshold or not math.isfinite(anchor["required_osnr_db"])
+    required = math.nan if floor else anchor["required_osnr_db"] + est.required_osnr_db - est_nom.required_osnr_db
+    tx = anchor["tx_power_dbm"] + est.tx_power_dbm - est_nom.tx_power_dbm
+    feats = die_features(die, std)
+    out = {**feats, "required_osnr_db": required, "tx_power_dbm": tx, "floor_ber": float(anchor["floor_ber"]),
+           "floor_fail": float(floor), "bandwidth_penalty_db": feats["eo_penalty_db"],
+           "estimate_required_osnr_db": est.required_osnr_db, "estimate_tx_power_dbm": est.tx_power_dbm}
+    out.update(_verdict(link, std, required, tx, floor))
     out.update(_verdict(link, std, est.required_osnr_db, est.tx_power_dbm, False, prefix="estimate_"))
     return out
 
@@ -362,7 +390,7 @@ def run_yield(design: TransmitterDesign | None = None, link: dict | None = None,
               reference_required_osnr_db: float | None = None, run_name: str | None = None,
               progress: bool = False, n_train: int = 24, n_test: int = 8, n_symbols: int = 2**14,
               spread: float = 1.5, extrapolation: str = "simulate", surrogate=None,
-              surrogate_seed: int = 0) -> YieldResult:
+              surrogate_seed: int = 0, anchor=None) -> YieldResult:
     """Monte Carlo yield of a design on ``link`` (a ``linkfile`` mapping), through the sweep engine and the
     HDF5 store (a temporary one unless ``store`` is given: then the dies — and the surrogate's simulated
     training and held-out dies — are kept, and a re-run resumes or reads them back).
@@ -371,8 +399,12 @@ def run_yield(design: TransmitterDesign | None = None, link: dict | None = None,
     modulator, laser and driver); ``driver`` (a ``photonics.drivers.Driver``) replaces the chip's or the
     design's driver. ``method``: ``"surrogate"`` (see the module docstring: ``n_train`` training dies drawn
     with the process spreads × ``spread``, ``n_test`` held-out dies, records of ``n_symbols``, ``extrapolation``
-    for dies outside the training range; ``surrogate`` passes an already fitted one) or ``"estimate"`` (the
-    analytic estimate, with ``reference_required_osnr_db``). ``seed`` draws the dies; ``surrogate_seed`` the
+    for dies outside the training range; ``surrogate`` passes an already fitted one), ``"anchored"`` (the
+    nominal chip's full simulation — ``anchor``, a ``links.verdict.ChipPerformance`` or a mapping of its
+    ``required_osnr_db``, ``tx_power_dbm`` and ``floor_ber``; simulated with ``simulate_chip`` when None —
+    plus the analytic change from the nominal die to each die: cheap, exact at the nominal point, an
+    approximation elsewhere) or ``"estimate"`` (the analytic estimate alone, with
+    ``reference_required_osnr_db``). ``seed`` draws the dies; ``surrogate_seed`` the
     surrogate's training and held-out dies and the common random numbers of every simulation (so the
     surrogate of a design, standard and driver is fitted once, whatever the yield's seed)."""
     import tempfile
@@ -387,8 +419,8 @@ def run_yield(design: TransmitterDesign | None = None, link: dict | None = None,
         raise ValueError("run_yield needs a design (TransmitterDesign) or a chip (ChipTransceiver)")
     if not isinstance(n_dies, int) or isinstance(n_dies, bool) or n_dies < 2:
         raise ValueError(f"n_dies must be an integer >= 2; got {n_dies!r}")
-    if method not in ("surrogate", "estimate"):
-        raise ValueError(f"method must be 'surrogate' or 'estimate'; got {method!r}")
+    if method not in ("surrogate", "anchored", "estimate"):
+        raise ValueError(f"method must be 'surrogate', 'anchored' or 'estimate'; got {method!r}")
     variation = variation or ProcessVariation()
     std = get_standard(link.get("standard", ""))  # a clear error before any work
     if chip is not None and driver is not None:
@@ -409,6 +441,17 @@ def run_yield(design: TransmitterDesign | None = None, link: dict | None = None,
     with tempfile.TemporaryDirectory() as tmp:
         where = store if store is not None else f"{tmp}/yield.h5"
         sur = None
+        if method == "anchored":
+            if anchor is None:
+                from .verdict import simulate_chip
+
+                anchor = simulate_chip(chip, std, store=where, n_symbols=n_symbols, rng=surrogate_seed,
+                                       sensitivity=False)
+            if not isinstance(anchor, dict):
+                anchor = {"required_osnr_db": anchor.required_osnr_db, "tx_power_dbm": anchor.tx_power_dbm,
+                          "floor_ber": anchor.floor_ber}
+            anchor = {k: float(anchor[k]) for k in ("required_osnr_db", "tx_power_dbm", "floor_ber")}
+            fixed = {"link": link, "chip": chip.to_dict(), "anchor": anchor}
         if method == "surrogate":
             from .surrogate import Surrogate, fit_die_surrogate
 
