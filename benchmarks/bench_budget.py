@@ -9,11 +9,9 @@ each side's time is the median of repeated runs in this process.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
+from benchmarks import median_time
 from links.amplifiers import Amplifier
 from links.budget import coherent_budget
 from links.channel_plan import ChannelPlan
@@ -26,15 +24,6 @@ BAUD = 59.84375e9
 CENTER = 193.7e12
 SPAN_KM = 80.0
 ALPHA, DISP, SLOPE, GAMMA, NF = 0.2, 16.7, 0.058, 1.3, 5.0
-
-
-def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def _spans(kind: str) -> list[Fiber]:
@@ -60,13 +49,13 @@ def run() -> list[dict]:
     for kind in ("identical", "lengths", "fibres"):
         spans = _spans(kind)
         coherent_budget(plan, spans, amp)  # warm-up: Numba compile / cache load
-        t_ours = _median_time(lambda s=spans: coherent_budget(plan, s, amp), 50)
+        t_ours = median_time(lambda s=spans: coherent_budget(plan, s, amp), 50)
         row = {"benchmark": f"GN budget, 64 ch × {labels[kind]}",
                "optolink": f"{t_ours * 1e3:.2f} ms (coherent_budget, full result)"}
         if have_gnpy:
             prop = gnpy_line(plan, spans, NF)
             prop()
-            t_gnpy = _median_time(prop, 10)
+            t_gnpy = median_time(prop, 10)
             row.update(peer=f"GNPy {t_gnpy * 1e3:.1f} ms (element propagation)", ratio=f"{t_gnpy / t_ours:.1f}×",
                        notes="median of runs; JIT compile and GNPy element construction excluded")
         else:

@@ -5,24 +5,13 @@ Timings exclude Numba compilation (warmed up first); median of repeated runs in 
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
+from benchmarks import median_time
 from links.budget import Span
 from links.gn import gn_eta, nli_eta
 
 F0 = 193.4e12
-
-
-def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def accuracy_table(n_channels: int = 81) -> list[dict]:
@@ -51,7 +40,7 @@ def run() -> list[dict]:
     b = np.full(81, 32e9)
     for acc in ("fast", "normal"):
         gn_eta(f, b, [span], accuracy=acc)
-        t = _median_time(lambda a=acc: gn_eta(f, b, [span], accuracy=a), 3)
+        t = median_time(lambda a=acc: gn_eta(f, b, [span], accuracy=a), 3)
         rows.append({"benchmark": f"exact GN integral, 81 ch × 32 GBd / 50 GHz, one fibre ({acc})",
                      "optolink": f"{t * 1e3:.0f} ms (all 81 channels)", "peer": "", "ratio": "",
                      "notes": "reused across spans of the same fibre; target 50 ms not reached"})
@@ -70,10 +59,10 @@ def run() -> list[dict]:
         spans = [Span(80e3, 0.2, 16.7, 1.3, reference_frequency=F0)] * 20
         amp = Amplifier(None, 5.0)
         coherent_budget(plan, spans, amp)
-        t_ours = _median_time(lambda: coherent_budget(plan, spans, amp), 20)
+        t_ours = median_time(lambda: coherent_budget(plan, spans, amp), 20)
         prop = gnpy_line(plan, spans, 5.0)
         prop()
-        t_gnpy = _median_time(prop, 5)
+        t_gnpy = median_time(prop, 5)
         rows.append({"benchmark": "closed-form budget, 63 ch × 20 spans", "optolink": f"{t_ours * 1e3:.2f} ms",
                      "peer": f"GNPy {t_gnpy * 1e3:.1f} ms", "ratio": f"{t_gnpy / t_ours:.1f}×",
                      "notes": "median; JIT compile and GNPy element construction excluded"})

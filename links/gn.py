@@ -26,22 +26,7 @@ The channel's NLI power is G_NLI at its centre times its baud rate (``evaluate="
 convention of the closed form and of GNPy) or the integral of G_NLI under the receiver's matched filter (a
 raised cosine of unit peak; ``evaluate="matched"``).
 
-EGN correction (`links.egn`): the modulation format's excess kurtosis Φ = E|a|⁴/E²|a|² − 2 lowers the cross-channel NLI.
-The closed-form correction of the XCI terms for identical spans (D. Semrau, E. Sillekens, R. I. Killey,
-P. Bayvel, "A modulation format correction formula for the Gaussian noise model in the presence of
-inter-channel stimulated Raman scattering", J. Lightw. Technol. 37(19), 5122 (2019), eq. 13 without Raman,
-following P. Poggiolini et al., "A simple and effective closed-form GN model correction formula accounting for
-signal non-Gaussian distribution", J. Lightw. Technol. 33(2), 459 (2015)) is, for the channel of interest i
-and each interferer k (Δf = f_k − f_i, B = baud, n spans of length L)::
-
-    η_corr = (80/81)·Φ_k·(P_k/P_i)²·γ²/B_k·[ atan(φ_ik·B_i/α)/(φ_ik·α)
-              + 2π·ñ/(|φ|·B_k²·α²)·((2|Δf| − B_k)·ln((2|Δf| − B_k)/(2|Δf| + B_k)) + 2B_k) ]
-    φ_ik = 2π²·Δf·(β2 + πβ3(f_i + f_k)),   φ = −4π²(β2 + πβ3(f_i + f_k))·L,   ñ = n for n > 1, 0 for n = 1
-
-(frequencies relative to f_ref). Φ = −1 (QPSK), −0.68 (16QAM), −0.619 (64QAM), 0 (Gaussian) (Carena et al.,
-"EGN model of non-linear fiber propagation", Opt. Express 22(13), 16335 (2014), Table 1). The SCI (self-
-channel) and MCI corrections, which need the sixth moment as well, are not applied: they are small beside the
-XCI one for more than a few channels (Poggiolini 2015).
+EGN correction: `links.egn` (the closed-form XCI correction for the format's excess kurtosis Φ).
 
 Not modelled: inter-channel stimulated Raman scattering (ISRS, the Raman tilt of wide-band plans), frequency-
 dependent loss and γ, polarization-mode dispersion.
