@@ -21,12 +21,14 @@ restricted: the program that builds it chose its function.
 
 Every field of a sweep definition is typed (``n_samples: 2.9`` or ``true`` is refused, not rounded), the
 distributions are checked for feasibility before anything is drawn, a sweep has at most ``MAX_POINTS`` points,
-and an interrupted sweep (Ctrl-C) stops with :class:`SweepInterrupted` ("interrupted after N points; re-run
-to resume"), every completed point stored.
+and an interrupted sweep stops with :class:`SweepInterrupted` ("interrupted after N points; re-run to
+resume"), every completed point stored: a first Ctrl-C lets the point in progress finish, a second stops at
+once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.util
@@ -36,7 +38,9 @@ import json
 import math
 import numbers
 import pathlib
+import signal
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -355,13 +359,16 @@ def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", 
         prog = _Progress(n, n - len(pending), progress)
         start = prog.done
         try:
-            if pending and scheduler == "sync":
-                for i in pending:  # one point at a time: each is on disk before the next starts
-                    idx, values, err = run_point(spec.function, _point_kwargs(spec, points, i), spec.seed, i)
-                    w.append(idx, values, err)
-                    prog.step(err is not None)
-            elif pending:
-                _run_dask(spec, points, pending, w, prog, scheduler, workers, max_in_flight)
+            with _interruptible() as interrupted:
+                if pending and scheduler == "sync":
+                    for i in pending:  # one point at a time: each is on disk before the next starts
+                        interrupted.check()
+                        idx, values, err = run_point(spec.function, _point_kwargs(spec, points, i), spec.seed, i)
+                        w.append(idx, values, err)
+                        prog.step(err is not None)
+                elif pending:
+                    _run_dask(spec, points, pending, w, prog, scheduler, workers, max_in_flight, interrupted)
+                interrupted.check()
         except KeyboardInterrupt:
             if progress:
                 sys.stderr.write("\n")
@@ -370,7 +377,42 @@ def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", 
     return store.read(spec.name)
 
 
-def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_flight):
+class _Interrupt:
+    """A Ctrl-C during a sweep: the first one lets the current point finish (it is stored) and stops before
+    the next; a second one stops at once. (Raising KeyboardInterrupt from the signal handler straight away is
+    not enough: Python ignores it when it lands in a weakref callback or a ``__del__``.)"""
+
+    def __init__(self):
+        self.requested = False
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _interruptible():
+    flag = _Interrupt()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag  # signal handlers belong to the main thread; a sweep in a worker thread keeps the default
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        if flag.requested:
+            raise KeyboardInterrupt
+        flag.requested = True
+        sys.stderr.write("\nstopping after the current point (Ctrl-C again to stop now)\n")
+        sys.stderr.flush()
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_flight, interrupted=None):
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -400,6 +442,8 @@ def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_fl
         for batch in queue.batches():  # whatever has completed: written at once, one flush
             results = [fut.result() for fut in batch]
             writer.append_many(results)
+            if interrupted is not None:
+                interrupted.check()
             for fut, (_, _, err) in zip(batch, results, strict=True):
                 prog.step(err is not None)
                 fut.release()

@@ -18,9 +18,11 @@ def flaky(x, flag):
     return {"y": float(x) + 0.5}
 
 
-def interrupt_at(x, at=5):
-    """Sends this process SIGINT (a Ctrl-C) while computing point ``at``."""
+def interrupt_at(x, at=5, times=1):
+    """Sends this process ``times`` SIGINTs (Ctrl-C) while computing point ``at``."""
     if int(x) == int(at):
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(1.0)
+        for _ in range(times):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+        time.sleep(0.5)
     return {"y": float(x)}

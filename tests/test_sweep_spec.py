@@ -143,10 +143,17 @@ def test_entry_points_and_the_users_own_modules_are_allowed(tmp_path, monkeypatc
 
 
 def test_keyboard_interrupt_stops_cleanly_and_resumes(tmp_path):
+    # a first Ctrl-C lets the point being computed finish (it is stored), then stops
     spec = SweepSpec(function="fault_workloads:interrupt_at", grid={"x": list(range(10))}, fixed={"at": 4}, name="i")
-    with pytest.raises(SweepInterrupted, match=r"interrupted after 4 points \(4 of 10 stored.*re-run to resume"):
+    with pytest.raises(SweepInterrupted, match=r"interrupted after 5 points \(5 of 10 stored.*re-run to resume"):
         run_sweep(spec, tmp_path / "s.h5", scheduler="sync", progress=False)
-    assert Store(tmp_path / "s.h5").read("i").n_done == 4
+    assert Store(tmp_path / "s.h5").read("i").n_done == 5
+    # a second Ctrl-C stops at once: the point in progress is lost, every finished one is kept
+    twice = SweepSpec(function="fault_workloads:interrupt_at", grid={"x": list(range(10))},
+                      fixed={"at": 4, "times": 2}, name="i3")
+    with pytest.raises(SweepInterrupted, match=r"interrupted after 4 points"):
+        run_sweep(twice, tmp_path / "s.h5", scheduler="sync", progress=False)
+    assert Store(tmp_path / "s.h5").read("i3").n_done == 4
     spec2 = SweepSpec(function="fault_workloads:interrupt_at", grid={"x": list(range(10))}, fixed={"at": -1},
                       name="i2")
     assert run_sweep(spec2, tmp_path / "s.h5", scheduler="sync", progress=False).n_done == 10
