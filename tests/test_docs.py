@@ -36,8 +36,10 @@ def test_python_examples_of_the_page_run(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     namespace: dict = {"__name__": "__docs__"}
-    for line, code in _blocks(page):
+    blocks = _blocks(page)
+    for line, code in blocks:
         exec(compile("\n" * (line - 1) + code, str(page), "exec"), namespace)  # noqa: S102 - our own docs
+    assert blocks and set(namespace) - {"__name__", "__builtins__"}, f"{page} defines nothing it could show"
 
 
 def test_the_guides_show_runnable_code():
