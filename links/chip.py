@@ -379,11 +379,14 @@ class ChipTransceiver:
             devices["photodiode"] = chip.device(photodiode, "photodetector")
             pd_obj = devices["photodiode"].objects()["photodiode"]
         prov = chip.provenance
+        gds_status, gds_message = chip.gds_status()
         provenance = {
             "manifest": chip.source, "schema": chip.data.get("schema"), "chip": chip.chip.get("name"),
             "gds_file": prov.gds_file if prov else None, "gds_sha256": prov.gds_sha256 if prov else None,
             "top_cell": prov.top_cell if prov else chip.chip.get("top_cell"),
             "software_version": prov.software_version if prov else None,
+            # whether the GDS beside the manifest is still the one it was written with (edited after → warned)
+            "gds_check": gds_status, "gds_check_message": gds_message,
             "devices": {role: d.name for role, d in devices.items()},
             "device_fingerprints": {d.name: d.fingerprint for d in devices.values()},
             "assumptions": ([f"IQ splitters trimmed to {trim_splitter_db:g} dB by bias control"]

@@ -269,7 +269,8 @@ def _provenance_block(prov: dict | None) -> dict | None:
     """The report's ``provenance`` block: the manifest, its GDS file and SHA-256, the devices and the store runs."""
     if not prov:
         return None
-    keys = ("manifest", "schema", "chip", "gds_file", "gds_sha256", "top_cell", "software_version", "devices",
+    keys = ("manifest", "schema", "chip", "gds_file", "gds_sha256", "gds_check", "gds_check_message", "top_cell",
+            "software_version", "devices",
             "device_fingerprints", "assumptions", "store", "runs")
     return {k: _plain(prov[k]) for k in keys if prov.get(k) is not None}
 

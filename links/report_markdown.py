@@ -96,6 +96,8 @@ def summary_lines(data: Mapping) -> list[tuple[str, str]]:
     if p:
         out.append(("manifest", str(p.get("manifest", "—"))))
         out.append(("GDS SHA-256", str(p.get("gds_sha256") or "not recorded")))
+        if p.get("gds_check"):
+            out.append(("GDS check", f"{p['gds_check']}: {p.get('gds_check_message', '')}"))
         if p.get("devices"):
             out.append(("devices", ", ".join(f"{k}: {v}" for k, v in p["devices"].items())))
         if p.get("runs"):

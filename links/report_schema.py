@@ -35,6 +35,8 @@ REPORT_SCHEMA: dict = {
                                        "fail_reasons": {"type": "array", "items": {"type": "string"}},
                                        "warnings": {"type": "array", "items": {"type": "string"}}}},
         "provenance": {"type": "object", "properties": {"gds_sha256": {"type": ["string", "null"]},
+                                                        "gds_check": {"enum": ["verified", "modified", "missing",
+                                                                               "not recorded"]},
                                                         "manifest": {"type": "string"}}},
         "figures": {"type": "object", "patternProperties": {"(osnr|snr)": {"$ref": "#/$defs/ratio_figure"}},
                     "additionalProperties": {"$ref": "#/$defs/figure"}},

@@ -297,6 +297,8 @@ def simulate_chip(chip: ChipTransceiver, standard: Standard | str, *, store=None
             warnings.append(f"Tx power {tx_dbm:.2f} dBm above the standard's maximum {hi:g} dBm (attenuate)")
     if sensitivity and not math.isfinite(sens):
         warnings.append(REASON_NO_SENSITIVITY)
+    if (chip.provenance or {}).get("gds_check") == "modified":
+        warnings.append(chip.provenance["gds_check_message"])
     diff = est.required_osnr_db - req
     if math.isfinite(req) and math.isfinite(est.required_osnr_db) and abs(diff) > ESTIMATE_WARNING_DB:
         warnings.append(f"the analytic estimate of the required OSNR ({est.required_osnr_db:.2f} dB) differs from "

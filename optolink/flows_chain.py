@@ -2,15 +2,21 @@
 → each standard's MZM picked from the simulated verdicts → budgets of a DCI and a metro link → yield → report.
 
 Every step reads what the previous one wrote, through the one path every entry point uses: each candidate
-MZM of the chip (with the chip's most powerful laser and the default driver, `photonics.drivers.Driver`) is a
-link-file transceiver (``chip_manifest``, ``modulator``, ``laser``) on the standard's DCI preset, so its
+MZM of the chip (with a stated external tunable laser, the chip's widest-band photodiode in the receiver and the
+default driver, `photonics.drivers.Driver`) is a link-file transceiver (``chip_manifest``, ``modulator``,
+``laser_power_dbm``, ``photodiode``) on the standard's DCI preset, so its
 budget comes from `links.linkfile` → `links.chip.ChipTransceiver.from_manifest` → `links.verdict.simulate_chip`
 (the full blind DSP chain, cached in the HDF5 stores ``verdicts_400zr.h5`` / ``verdicts_800zr.h5``, so a
 re-run recomputes nothing) → `links.transceiver.Transceiver.from_chip`. The two standards run in two
 processes (one store each). The report tabulates, per candidate: length, Vπ, EO bandwidth, drive swing over
 Vπ, Tx power, simulated required OSNR, the analytic estimate, margin and verdict, and plots the margin against
 the MZM length per standard with the optimum marked.
-Assumptions, stated in the report: the IQ modulator's splitters are trimmed to 0.05 dB by its bias control;
+Assumptions, stated in the report: the transmitter's laser is an external ITLA-class tunable laser of
+``EXTERNAL_LASER_DBM`` and 100 kHz linewidth, as coherent modules use (the chip's own DFB test lasers, 4 dBm and
+~5 MHz, leave every candidate far below 400ZR's Tx power minimum: ``optolink budget`` with ``laser: NAME`` gives
+their verdict); since the modulator is linear in the optical field, each candidate's report also gives the laser
+power its Tx power would need to reach the standard's minimum; the IQ modulator's splitters are trimmed to 0.05 dB
+by its bias control;
 the 800ZR DCI link gets a booster (NF 5.5 dB) after the chip transmitter (its preset has none, and a chip's
 Tx power launched unamplified cannot close 120 km); the receiver sensitivity is not simulated here.
 """
@@ -33,6 +39,9 @@ STANDARD_PRESETS = {"400ZR": "400ZR-DCI-120km", "800ZR": "800ZR-DCI-120km"}
 METRO_PRESET = "OpenZR+-metro-6x80km"
 CHAIN_SEED = 11
 BOOSTER = {"nf_db": 5.5}
+# an external ITLA-class tunable laser into the modulator (OIF-ITLA-MSA class; commercial ITLAs are adjustable
+# from about +7 dBm to 13.5-18 dBm, e.g. the EMCORE TTX1994 datasheet), with links.chip's 100 kHz linewidth
+EXTERNAL_LASER_DBM = 16.0
 
 
 def store_path(out: pathlib.Path, standard: str) -> pathlib.Path:
@@ -40,14 +49,17 @@ def store_path(out: pathlib.Path, standard: str) -> pathlib.Path:
     return pathlib.Path(out) / f"verdicts_{slug(standard)}.h5"
 
 
-def chip_link(standard_or_preset: str, manifest_path, modulator: str, laser: str, n_symbols: int) -> dict:
-    """The link description of a preset with a chip transceiver (the modulator and laser named in the chip)."""
+def chip_link(standard_or_preset: str, manifest_path, modulator: str, n_symbols: int, *,
+              laser_power_dbm: float = EXTERNAL_LASER_DBM, photodiode: str | None = None) -> dict:
+    """The link description of a preset with a chip transceiver: the chip's ``modulator`` (and ``photodiode``
+    in the receiver), fed by a stated laser of ``laser_power_dbm``."""
     from links.linkfile import preset
 
     link = preset(standard_or_preset)
     link["transceiver"] = {"chip_manifest": str(pathlib.Path(manifest_path).resolve()), "modulator": modulator,
-                           "laser": laser, "simulation": {"n_symbols": int(n_symbols), "seed": CHAIN_SEED,
-                                                          "sensitivity": False}}
+                           "laser_power_dbm": float(laser_power_dbm),
+                           **({"photodiode": photodiode} if photodiode else {}),
+                           "simulation": {"n_symbols": int(n_symbols), "seed": CHAIN_SEED, "sensitivity": False}}
     link.setdefault("booster", dict(BOOSTER))
     link["name"] = f"{link['name']} — chip {modulator}"
     return link
@@ -57,15 +69,19 @@ def _row(entry_name: str, link_desc, budget) -> dict:
     perf = link_desc.chip
     fig = perf.figures
     margin = float(np.min(budget.margin_db)) if np.all(np.isfinite(budget.margin_db)) else math.nan
+    rng = link_desc.transceiver.tx_power_range_dbm
+    # the modulator is linear in the optical field: Tx power follows the laser power dB for dB
+    needed = (float(fig["laser_power_dbm"] + rng[0] - perf.tx_power_dbm) if rng is not None else math.nan)
     return {"mzm": entry_name, "length_m": fig["mzm_length_m"], "vpi_v": fig["vpi_v"],
             "eo_bandwidth_hz": fig["eo_bandwidth_hz"], "drive_swing_vpi": fig["drive_swing_vpi"],
             "tx_power_dbm": perf.tx_power_dbm, "required_osnr_db": perf.required_osnr_db,
             "estimate_required_osnr_db": perf.estimate.required_osnr_db, "floor_ber": perf.floor_ber,
+            "laser_power_dbm": fig["laser_power_dbm"], "laser_needed_for_tx_min_dbm": needed,
             "margin_db": margin, "verdict": budget.verdict, "fail_reasons": list(budget.fail_reasons),
             "cached": perf.cached, "runs": list(perf.runs)}
 
 
-def standard_candidates(out_dir, manifest_path, laser: str, standard: str, n_symbols: int) -> dict:
+def standard_candidates(out_dir, manifest_path, photodiode: str | None, standard: str, n_symbols: int) -> dict:
     """Every MZM of the chip as the transceiver of ``standard``'s DCI preset (simulated into the standard's
     store, or read back): the candidate rows, and the budget reports of the chosen one (and, for 400ZR, the
     metro link under OpenZR+). Runs in a worker process."""
@@ -77,7 +93,8 @@ def standard_candidates(out_dir, manifest_path, laser: str, standard: str, n_sym
     store = store_path(out, standard)
     rows = []
     for entry in read_manifest(manifest_path).of_kind("mzm"):
-        desc = parse_link(chip_link(STANDARD_PRESETS[standard], manifest_path, entry.name, laser, n_symbols),
+        desc = parse_link(chip_link(STANDARD_PRESETS[standard], manifest_path, entry.name, n_symbols,
+                                    photodiode=photodiode),
                           source=f"chain {standard} {entry.name}", store=store)
         rows.append(_row(entry.name, desc, evaluate(desc)))
         r = rows[-1]
@@ -89,7 +106,7 @@ def standard_candidates(out_dir, manifest_path, laser: str, standard: str, n_sym
     jobs = [(STANDARD_PRESETS[standard], standard)] + ([(METRO_PRESET, "OpenZR+ 400G")] if standard == "400ZR"
                                                          else [])
     for preset_name, _ in jobs:
-        desc = parse_link(chip_link(preset_name, manifest_path, best["mzm"], laser, n_symbols),
+        desc = parse_link(chip_link(preset_name, manifest_path, best["mzm"], n_symbols, photodiode=photodiode),
                           source=f"chain {preset_name}", store=store)
         budget = evaluate(desc)
         files = write_report(budget, out / "chain_budgets", formats=("html", "md", "json"), stem=preset_name.lower())
@@ -138,13 +155,17 @@ def run_chain(out_dir: pathlib.Path, *, n_symbols: int = 2**13, n_dies: int = 20
     laser = laser_device.objects()["footprint"].model()
     current = laser.operating_current
     laser_dbm = 10 * math.log10(float(laser.steady_state(current).power) / 1e-3)
+    photodiode = manifest.best("photodetector", "bandwidth_hz").name if manifest.of_kind("photodetector") else None
     summary: dict = {"manifest": str(manifest_path), "stores": {s: str(store_path(out, s)) for s in STANDARD_PRESETS},
                      "store": str(out / "results.h5"),
-                     "laser": {"name": laser_device.name, "power_dbm": laser_dbm, "current_a": current,
-                               "linewidth_hz": float(laser.linewidth(current))},
+                     "laser": {"power_dbm": EXTERNAL_LASER_DBM, "linewidth_hz": 100e3,
+                               "kind": "external ITLA-class tunable laser (stated)"},
+                     "chip_laser": {"name": laser_device.name, "power_dbm": laser_dbm, "current_a": current,
+                                    "linewidth_hz": float(laser.linewidth(current))},
+                     "photodiode": photodiode,
                      "n_symbols": n_symbols, "trimmed_splitter_db": TRIMMED_SPLITTER_DB,
                      "standards": {}, "candidates": {}, "optimum": {}, "budgets": {}, "yield": {}}
-    args = [(str(out), str(manifest_path), laser_device.name, s, n_symbols) for s in STANDARD_PRESETS]
+    args = [(str(out), str(manifest_path), photodiode, s, n_symbols) for s in STANDARD_PRESETS]
     if workers > 1:
         import concurrent.futures
         import multiprocessing
@@ -167,12 +188,16 @@ def run_chain(out_dir: pathlib.Path, *, n_symbols: int = 2**13, n_dies: int = 20
               f"{best['eo_bandwidth_hz'] / 1e9:.0f} GHz), Tx {best['tx_power_dbm']:.1f} dBm, required OSNR "
               f"{'n/a (floor)' if math.isnan(req) else f'{req:.2f} dB/12.5 GHz'} (simulated), {best['verdict']}; "
               f"{summary['optimum'][standard]['note']}")
+        need = best["laser_needed_for_tx_min_dbm"]
+        if math.isfinite(need) and need > best["laser_power_dbm"]:
+            print(f"  {standard}: its Tx power reaches the standard's minimum with a laser of {need:.1f} dBm "
+                  f"(stated: {best['laser_power_dbm']:.1f} dBm)")
     for name, b in summary["budgets"].items():
         print(f"  budget {name} ({b['mzm']}): {b['verdict']}, worst-channel margin {b['margin_db']:.2f} dB")
     # yield of each chosen design on its DCI link: its full simulation plus the analytic change per die
     for standard in STANDARD_PRESETS:
         chip = ChipTransceiver.from_manifest(manifest_path, modulator=summary["standards"][standard]["mzm"],
-                                             laser=laser_device.name)
+                                             laser_power_dbm=EXTERNAL_LASER_DBM, photodiode=photodiode)
         link = linkfile.preset(STANDARD_PRESETS[standard])
         link.setdefault("booster", dict(BOOSTER))
         nominal = summary["standards"][standard]  # the chosen MZM's full simulation anchors every die
@@ -258,7 +283,7 @@ def _candidate_row(r: dict, chosen: bool) -> str:
     return (f"<tr{bold}><td>{e(r['mzm'])}</td><td>{r['length_m'] * 1e3:.1f}</td><td>{r['vpi_v']:.2f}</td>"
             f"<td>{r['eo_bandwidth_hz'] / 1e9:.1f}</td><td>{r['drive_swing_vpi']:.3f}</td>"
             f"<td>{r['tx_power_dbm']:.2f}</td><td>{req}</td><td>{_f(r['estimate_required_osnr_db'])}</td>"
-            f"<td>{_f(r['margin_db'])}</td><td>{e(r['verdict'])}</td>"
+            f"<td>{_f(r['laser_needed_for_tx_min_dbm'])}</td><td>{_f(r['margin_db'])}</td><td>{e(r['verdict'])}</td>"
             f"<td{left}>{e('; '.join(r['fail_reasons']))}</td></tr>")
 
 
@@ -273,7 +298,8 @@ def _report_html(out: pathlib.Path, s: dict) -> str:
             f"<p>{e(s['optimum'][standard]['note'])}.</p>"
             "<table><tr><th>MZM</th><th>length (mm)</th><th>Vπ (V)</th><th>EO bandwidth (GHz)</th>"
             "<th>drive swing / Vπ</th><th>Tx power (dBm)</th><th>required OSNR, simulated (dB, 12.5 GHz)</th>"
-            "<th>estimate (dB, 12.5 GHz)</th><th>OSNR margin (dB)</th><th>verdict</th><th>fail reasons</th></tr>"
+            "<th>estimate (dB, 12.5 GHz)</th><th>laser for the Tx minimum (dBm)</th><th>OSNR margin (dB)</th>"
+            "<th>verdict</th><th>fail reasons</th></tr>"
             f"{body}</table>")
     brows = "".join(
         f"<tr><td>{e(k)}</td><td>{e(v['mzm'])}</td><td>{e(v['verdict'])}</td><td>{_f(v['margin_db'])}</td>"
@@ -284,7 +310,7 @@ def _report_html(out: pathlib.Path, s: dict) -> str:
         f"{v['yield_95ci'][1] * 100:.1f}</td><td>{v['margin_mean_db']:.2f}</td>"
         f"<td>{v['tx_power_mean_dbm']:.2f}</td></tr>"
         for k, v in s["yield"].items())
-    las = s["laser"]
+    las, dfb = s["laser"], s["chip_laser"]
     stores = ", ".join(f"<code>{e(pathlib.Path(v).name)}</code>" for v in s["stores"].values())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>optolink chain report</title>
@@ -296,8 +322,14 @@ text-align:right}}td:first-child,th:first-child{{text-align:left}}</style></head
 (yield dies in <code>{e(pathlib.Path(s['store']).name)}</code>); run time {s['runtime_s']:.0f} s. Every OSNR is
 referenced to 12.5 GHz (0.1 nm) and counts both polarizations' noise.</p>
 <h2>Chip</h2>{_img(out / 'chip' / 'chip.png')}
-<p>Laser {e(las['name'])} (the chip's most powerful): {las['power_dbm']:.2f} dBm at {las['current_a'] * 1e3:.1f} mA,
-Henry linewidth {las['linewidth_hz'] / 1e6:.2f} MHz. Driver: the default linear driver (photonics.drivers.Driver).
+<p>Transmitter laser: {e(las['kind'])}, {las['power_dbm']:.1f} dBm, {las['linewidth_hz'] / 1e3:.0f} kHz linewidth,
+as coherent modules use. The chip's own DFB test laser {e(dfb['name'])} (its most powerful) gives
+{dfb['power_dbm']:.2f} dBm at {dfb['current_a'] * 1e3:.1f} mA with a Henry linewidth of
+{dfb['linewidth_hz'] / 1e6:.2f} MHz: every candidate's Tx power would be {las['power_dbm'] - dfb['power_dbm']:.1f} dB
+lower (<code>optolink budget</code> with <code>laser: {e(dfb['name'])}</code> simulates it). Because the modulator
+is linear in the optical field, the table gives the laser power each candidate needs to reach the standard's Tx
+power minimum. Receiver photodiode: the chip's {e(str(s.get('photodiode')))} (its widest-band).
+Driver: the default linear driver (photonics.drivers.Driver).
 IQ splitters assumed trimmed to {s['trimmed_splitter_db']} dB by bias control. The 800ZR DCI link gets a booster
 (NF {BOOSTER['nf_db']} dB) after the transmitter. Records of {s['n_symbols']} symbols per point.</p>
 <h2>Candidate MZMs: simulated verdicts</h2>

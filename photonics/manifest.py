@@ -160,6 +160,22 @@ class Manifest:
                                 "choose one by name")
         return found[0]
 
+    def gds_status(self) -> tuple[str, str]:
+        """Whether the GDS beside this manifest is the one it was written with: ``(status, message)``, status
+        one of ``"verified"`` (its SHA-256 is the recorded one), ``"modified"`` (it changed after the manifest
+        was written), ``"missing"`` (no such file beside the manifest) or ``"not recorded"``."""
+        prov = self.provenance
+        if prov is None or prov.gds_sha256 is None or not prov.gds_file:
+            return "not recorded", "the manifest records no GDS file and SHA-256"
+        base = os.path.dirname(os.path.abspath(self.source)) if os.path.exists(self.source) else os.getcwd()
+        gds = os.path.join(base, prov.gds_file)
+        if not os.path.isfile(gds):
+            return "missing", f"{gds}: the GDS the manifest was written with is not there (cannot verify it)"
+        problems = prov.check_gds(gds)
+        if problems:
+            return "modified", problems[0]
+        return "verified", f"{gds}: SHA-256 matches the manifest"
+
     def best(self, kind: str, figure: str, *, maximize: bool = True) -> Device:
         """The device of ``kind`` with the largest (or smallest) numeric ``figure``."""
         found = [d for d in self.of_kind(kind) if isinstance(d.performance.get(figure), int | float)]

@@ -57,7 +57,15 @@ def test_chain_writes_the_candidate_table_plot_report_and_stores(chain):
                                         (isinstance(r["margin_db"], str)) else r["margin_db"]))
         assert chosen == best["mzm"]
         assert data["optimum"][standard]["note"]
-    assert data["laser"]["name"] == manifest.best("laser", "power_w").name
+    # the transmitter's laser is the stated external one; the chip's own DFB is reported beside it
+    assert data["chip_laser"]["name"] == manifest.best("laser", "power_w").name
+    assert data["photodiode"] == manifest.best("photodetector", "bandwidth_hz").name
+    for r in data["candidates"]["400ZR"]:
+        # Tx power follows the laser dB for dB: the laser the Tx minimum needs sits above the stated one by the
+        # Tx shortfall (400ZR's minimum is −10 dBm, OIF-400ZR-01.0 Table 15)
+        assert r["laser_needed_for_tx_min_dbm"] == pytest.approx(r["laser_power_dbm"] - 10.0 - r["tx_power_dbm"])
+        assert ("Tx power below the standard's minimum" in "; ".join(r["fail_reasons"])) == (
+            r["laser_needed_for_tx_min_dbm"] > r["laser_power_dbm"])
     assert set(data["budgets"]) == {"400ZR-DCI-120km", "800ZR-DCI-120km", "OpenZR+-metro-6x80km"}
     assert 0.0 <= data["yield"]["400ZR"]["yield"] <= 1.0 and data["yield"]["400ZR"]["n_dies"] == 12
     html = (out / "report.html").read_text()

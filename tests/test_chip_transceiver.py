@@ -46,6 +46,25 @@ def test_from_manifest_names_and_provenance(manifest_path):
     assert rx.photodiode.diode_a.area == pytest.approx(5e-6 * 8e-6)
 
 
+def test_gds_edited_after_the_manifest_is_detected(tmp_path):
+    """The manifest records the GDS's SHA-256 (photonics.manifest.build); a GDS edited afterwards — or gone —
+    is reported in the transceiver's provenance, which the verdict and the budget report carry."""
+    gds = tmp_path / "chip.gds"
+    gds.write_bytes(b"layout bytes")
+    m = build({"name": "c", "top_cell": "TOP", "gds": "chip.gds"},
+              [_entry("mzm_a", "mzm", "modulator", MachZehnderModulator(length=2e-3))], gds_path=gds)
+    path = write_manifest(tmp_path / "chip.manifest.json", m)
+    c = ChipTransceiver.from_manifest(path, modulator="mzm_a", laser_power_dbm=16.0)
+    assert c.provenance["gds_check"] == "verified"
+    gds.write_bytes(b"layout bytes, edited")
+    c = ChipTransceiver.from_manifest(path, modulator="mzm_a", laser_power_dbm=16.0)
+    assert c.provenance["gds_check"] == "modified"
+    assert "the GDS changed after the manifest was written" in c.provenance["gds_check_message"]
+    gds.unlink()
+    c = ChipTransceiver.from_manifest(path, modulator="mzm_a", laser_power_dbm=16.0)
+    assert c.provenance["gds_check"] == "missing"
+
+
 def test_unknown_and_ambiguous_names_list_candidates(manifest_path):
     with pytest.raises(ManifestError, match=r"candidates.*mzm_short.*mzm_long"):
         ChipTransceiver.from_manifest(manifest_path, modulator="mzm_9", laser="laser_a")

@@ -3,6 +3,7 @@
 import json
 
 from optolink.cli import main
+from optolink.flows import DEMO_SECTIONS
 
 
 def test_demo_writes_devices_json_and_plots(tmp_path, capsys):
@@ -17,6 +18,14 @@ def test_demo_writes_devices_json_and_plots(tmp_path, capsys):
     assert mzm["parameters"]["length"] == 3e-3
     assert (tmp_path / "mzm.png").stat().st_size > 1000
     assert not list(tmp_path.glob("*.tmp"))  # atomic writes leave no temporaries
+    # every section ran (the independent ones in a side process) and its summary reached summary.json
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert set(DEMO_SECTIONS) <= set(summary)
+    for name in ("report.html", "network/network.html", "link_ber_vs_osnr.png", "chain.json"):
+        assert (tmp_path / name).stat().st_size > 1000, name
+    # the side process's sections are printed whole, each with its timing line
+    for name in DEMO_SECTIONS:
+        assert f"== {name} ==" in printed and f"({name}: " in printed
 
 
 def test_devices_json(capsys):

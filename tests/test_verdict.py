@@ -11,14 +11,18 @@ import links.verdict as verdict
 from links.budget import Amplifier, ChannelPlan, Span, coherent_budget
 from links.chip import ChipTransceiver
 from links.power_budget import UnamplifiedLink, power_budget
-from links.report import report_data
+from links.report import render_markdown, report_data
 from links.simulate import LinkConfig, ber_vs_osnr
 from links.transceiver import Transceiver
 from photonics.drivers import Driver
 from photonics.modulators import MachZehnderModulator
 
 N = 2**13
-PROV = {"manifest": "chip.manifest.json", "gds_sha256": "ab" * 32, "chip": "t"}
+# the provenance of a chip whose GDS was edited after its manifest was written (ChipTransceiver.from_manifest
+# records the check; tests/test_chip_transceiver.py makes it from a real file)
+PROV = {"manifest": "chip.manifest.json", "gds_sha256": "ab" * 32, "chip": "t", "gds_check": "modified",
+        "gds_check_message": "chip.gds: SHA-256 0123… differs from the manifest's abab… (the GDS changed after "
+                             "the manifest was written)"}
 
 
 def _chip(**driver):
@@ -73,6 +77,11 @@ def test_tx_power_counts(perf):
     assert data["transceiver"]["source"] == "simulated"
     assert data["transceiver"]["required_osnr_db"] == pytest.approx(perf.required_osnr_db)
     assert data["provenance"]["gds_sha256"] == PROV["gds_sha256"]
+    # the edited GDS is reported: in the provenance block, among the warnings and in the Markdown rendering
+    assert data["provenance"]["gds_check"] == "modified"
+    assert PROV["gds_check_message"] in perf.warnings
+    assert PROV["gds_check_message"] in data["transceiver"]["warnings"]
+    assert "GDS check | modified" in render_markdown(data)
     assert json.loads(json.dumps(data))["verdict"] == "FAIL"
     # a standard's own transceiver is unchanged: no Tx check, the plan's launch power
     std = _budget(Transceiver.from_standard("400ZR"))
