@@ -340,7 +340,7 @@ def demo_section(out_dir) -> dict:
     summary: dict = {"osnr_reference_bandwidth_hz": OSNR_REFERENCE_BANDWIDTH}
     grids = {"400ZR": np.arange(17.0, 25.5, 1.0), "800ZR": np.arange(20.0, 28.5, 1.0)}
     for name, grid in grids.items():
-        cfg = LinkConfig(standard=name, n_symbols=2**14, frequency_offset=1e9, linewidth=100e3)
+        cfg = LinkConfig(standard=name, n_symbols=2**13, frequency_offset=1e9, linewidth=100e3)
         curve = ber_vs_osnr(name, grid, config=cfg, seed=1)
         print(format_curve_table(curve))
         write_json_atomic(out / f"link_{slug(name)}.json", {"schema": "optolink.ber_vs_osnr/1", **curve.to_dict()})
