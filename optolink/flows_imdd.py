@@ -144,11 +144,12 @@ def imdd_lane(standard: str = "800G-DR8", *, modulator=None, kind: str = "mzm", 
     rx_power = np.abs(fib.propagate(np.sqrt(p).astype(complex), fs)) ** 2
     rx = measure_tdecq(rx_power, fs, baud, standard=standard)
     b = imdd_budget(std, tx_oma_dbm=10 * math.log10(tx.oma_outer / 1e-3), tdecq_db=rx.tdecq_db, length=reach,
-                    tx_power_dbm=10 * math.log10(tx.average_power / 1e-3))
+                    tx_power_dbm=10 * math.log10(tx.average_power / 1e-3), extinction_ratio_db=tx.extinction_ratio_db,
+                    noise_enhancement=rx.noise_enhancement)
     eye = eye_diagram(rx_power, fs, baud, standard=standard)
     device_wl = (modulator.waveguide if kind == "ring" else modulator.phase_shifter.waveguide).wavelength
     return {"standard": std.name, "source": std.source, "wavelength_m": float(device_wl),
-            "tecq_db": tx.tdecq_db, "tdecq_db": rx.tdecq_db,
+            "tecq_db": tx.tdecq_db, "tdecq_db": rx.tdecq_db, "tdecq_minus_ceq_db": rx.tdecq_minus_ceq_db,
             "oma_outer_dbm": b.tx_oma_dbm, "extinction_ratio_db": tx.extinction_ratio_db, "rlm": tx.rlm,
             "margin_db": b.margin_db, "verdict": b.verdict, "checks": b.checks,
             "eye": {"counts": eye.counts.tolist(), "time_ui": eye.time_ui.tolist(), "power_w": eye.power.tolist()}}

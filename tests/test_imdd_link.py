@@ -90,6 +90,17 @@ def test_presets_and_kp4_threshold():
         assert s.source and s.tdecq_max_db > 0
     assert imdd_standard("800G-DR8").baud_rate == 53.125e9
     assert imdd_standard("1.6T-DR8").baud_rate == 113.4375e9
+    # every figure has a source or is marked recalled (M); the DR8 transmitter figures are those of the 400GBASE-DR4
+    # / 800G DR8 datasheets (TDECQ ≤ 3.4 dB, launch −2.9..4 dBm, OMA outer ≥ −0.8 dBm, ER ≥ 3.5 dB,
+    # OMA − TDECQ ≥ −2.2 / −1.9 dBm), the channel's 3 dB and 500 m those of the TIA summary of 802.3df
+    dr8 = imdd_standard("800G-DR8")
+    assert (dr8.tdecq_max_db, dr8.tx_power_min_dbm, dr8.tx_power_max_dbm, dr8.oma_outer_min_dbm, dr8.er_min_db,
+            dr8.oma_minus_tdecq_min_dbm, dr8.channel_loss_max_db, dr8.reach, dr8.sensitivity_oma_floor_dbm) == (
+        3.4, -2.9, 4.0, -0.8, 3.5, (-2.2, -1.9), 3.0, 500.0, -4.4)
+    assert dr8.recalled == ["penalty_allocation_db", "sensitivity_oma_offset_dbm"]
+    for s in IMDD_STANDARDS.values():
+        assert s.secondary == bool(s.recalled)
+        assert all(isinstance(v, str) and v for v in s.figure_sources.values())
     with pytest.raises(ValueError, match="IM-DD standard must be one of"):
         imdd_standard("800G-XR8")
 
@@ -101,6 +112,13 @@ def test_budget_margin_arithmetic():
     assert b.margin_db == pytest.approx(3.0)
     assert b.verdict == "PASS"
     assert imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.6, length=500.0).verdict == "FAIL"
+    # OMA outer − TDECQ minimum: −2.2 dBm for ER ≥ 5 dB, −1.9 dBm below (1.0 − 3.0 = −2.0 dBm)
+    ok = imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.0, length=500.0, extinction_ratio_db=6.0)
+    low_er = imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.0, length=500.0, extinction_ratio_db=4.0)
+    assert ok.checks["oma_minus_tdecq_above_minimum"] and not low_er.checks["oma_minus_tdecq_above_minimum"]
+    # TDECQ − 10·log10(C_eq) ≤ 3.4 dB: C_eq = 0.8 lifts 3.0 dB to 3.97 dB
+    assert not imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.0, length=500.0,
+                           noise_enhancement=0.8).checks["tdecq_minus_ceq_within_limit"]
 
 
 # ------------------------------------------------------------------------------------------------ channel

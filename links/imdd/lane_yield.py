@@ -136,7 +136,7 @@ def die_tdecq(*, kind: str, device: dict, standard: str = "800G-DR8", pattern: s
     oma_dbm = 10 * math.log10(r.oma_outer / gain / 1e-3)
     tdecq_db = min(r.tdecq_db, 30.0)
     b = imdd_budget(std, tx_oma_dbm=max(-40.0, min(20.0, oma_dbm)), tdecq_db=tdecq_db, length=reach,
-                    tx_power_dbm=10 * math.log10(p.mean() / 1e-3))
+                    tx_power_dbm=10 * math.log10(p.mean() / 1e-3), extinction_ratio_db=r.extinction_ratio_db)
     return {"tdecq_db": r.tdecq_db, "oma_outer_dbm": oma_dbm, "extinction_ratio_db": r.extinction_ratio_db,
             "average_power_dbm": 10 * math.log10(p.mean() / 1e-3), "margin_db": b.margin_db,
             "lane_pass": float(b.verdict == "PASS"), "resonance_shift_m": shift}

@@ -86,7 +86,9 @@ TDECQ_METHODS: dict[str, TdecqMethod] = {
         "802.3cu", 53.125e9, 0.5, 5, (1, 2, 3), 4.8e-4,
         "IEEE Std 802.3cu-2021 clause 151.7.5 (TDECQ per 121.8.5 with a 5-tap T-spaced reference FFE; reference "
         "receiver 26.5625 GHz Bessel–Thomson); same method 802.3cd-2018 clause 139.7.5.4 and 802.3df-2024 for "
-        "800GBASE-DR8. Main-tap positions: M (recalled, not checked against the clause text)."),
+        "800GBASE-DR8. C_eq (the reference equaliser's noise enhancement, clause 121.8.5.3) and the limit on TDECQ − "
+        "10·log10(C_eq) as quoted by 400GBASE-DR4/800G DR8 datasheets (Edgecore ET7502-DR4/FR4, Trixon 800G OSFP "
+        "DR8). Main-tap positions: M (recalled, not checked against the clause text)."),
     "802.3dj": TdecqMethod(
         "802.3dj", 113.4375e9, 0.5, 15, tuple(range(1, 6)), 4.8e-4,
         "IEEE P802.3dj (200 Gb/s per lane optical PMDs, 113.4375 GBd): M — reference FFE length (15 taps), "
@@ -145,6 +147,11 @@ class TdecqResult:
     def rlm(self) -> float:
         """Ratio level mismatch of the four levels (802.3 clause 120D.3.1.2)."""
         return ratio_level_mismatch(self.levels)
+
+    @property
+    def tdecq_minus_ceq_db(self) -> float:
+        """TDECQ − 10·log10(C_eq): the second transmitter limit of the 100G/λ PMDs (same maximum as TDECQ)."""
+        return self.tdecq_db - 10.0 * math.log10(self.noise_enhancement)
 
 
 def extinction_ratio_db(levels) -> float:
