@@ -37,7 +37,7 @@ def chip(tmp_path_factory):
 
 
 def test_default_mzm_lane_writes_json_and_eye(tmp_path, capsys):
-    code = flows_imdd.run(_args("800G-DR8", "--out", str(tmp_path)))
+    code = flows_imdd.run(_args("800G-DR8", "--pattern", "PRBS13Q", "--out", str(tmp_path)))
     data = json.loads((tmp_path / "imdd.json").read_text())
     assert code == (0 if data["verdict"] == "PASS" else 1)
     # TDECQ ≥ 0 by its definition (added noise to reach the target SER is at most the ideal eye's); the eye
@@ -52,19 +52,23 @@ def test_default_mzm_lane_writes_json_and_eye(tmp_path, capsys):
 
 
 def test_a_ring_from_the_manifest_drives_the_lane(chip, tmp_path):
-    flows_imdd.run(_args("800G-DR8", "--chip", str(chip), "--modulator", "ring_wide_gap", "--out", str(tmp_path)))
+    flows_imdd.run(_args("800G-DR8", "--chip", str(chip), "--modulator", "ring_wide_gap", "--pattern", "PRBS13Q",
+                         "--out", str(tmp_path)))
     ring = json.loads((tmp_path / "imdd.json").read_text())
-    flows_imdd.run(_args("800G-DR8", "--kind", "ring", "--out", str(tmp_path / "default")))
+    flows_imdd.run(_args("800G-DR8", "--kind", "ring", "--pattern", "PRBS13Q", "--out", str(tmp_path / "default")))
     default_ring = json.loads((tmp_path / "default" / "imdd.json").read_text())
     # a 300 nm gap ring has a higher loaded Q than the default 250 nm one, hence less bandwidth: more ISI
     assert RingModulator(gap=300e-9).q_loaded() > RingModulator().q_loaded()
     assert ring["tecq_db"] > default_ring["tecq_db"]
+    # both moved to the DR8 lane's 1311 nm (their manifest/default design is C-band)
+    assert ring["wavelength_m"] == default_ring["wavelength_m"] == pytest.approx(1311e-9)
 
 
 @pytest.mark.parametrize("argv, match", [
     (["800G-DR8", "--modulator", "ring_wide_gap"], "give --chip"),
     (["800G-XR99"], "IM-DD standard must be one of"),
     (["800G-DR8", "--length-m", "-5"], "--length-m"),
+    (["800G-DR8", "--wavelength-nm", "850"], "--wavelength-nm"),
 ])
 def test_bad_input_is_refused_before_any_work(argv, match):
     with pytest.raises(ValueError, match=match):

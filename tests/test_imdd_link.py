@@ -10,7 +10,18 @@ import pytest
 from links.imdd import tdecq
 from links.imdd.budget import imdd_budget
 from links.imdd.channel import g652_dispersion_ps_nm_km, o_band_fiber, power_fading_notches
-from links.imdd.patterns import PRBS13Q_LENGTH, SSPRQ_LENGTH, gray_pam4, prbs13q, prbs_bits, ssprq
+from links.imdd.patterns import (
+    PRBS13Q_LENGTH,
+    SSPRQ_LENGTH,
+    SSPRQ_SECTION_BITS,
+    SSPRQ_SEEDS,
+    SSPRQ_SHA256,
+    gray_pam4,
+    prbs13q,
+    prbs_bits,
+    ssprq,
+    ssprq_block,
+)
 from links.imdd.receiver import pam4_ser_theory, snr_for_ser, symbol_error_ratio
 from links.imdd.standards import IMDD_STANDARDS, KP4_PRE_FEC_BER, imdd_standard
 
@@ -35,13 +46,35 @@ def test_gray_mapping():
     np.testing.assert_array_equal(gray_pam4([0, 0, 0, 1, 1, 1, 1, 0]), [0, 1, 2, 3])  # clause 120.5.7
 
 
-def test_ssprq_length_and_balance():
+def test_ssprq_is_bit_exact():
+    """IEEE 802.3 clause 120.5.11.2.3: 2^16 − 1 symbols, identical to IEEE's machine-readable SSPRQ_sequence.csv —
+    its SHA-256 (symbols 0..3 as bytes) and its level probabilities and transition density, as published with an
+    open-source test suite's copy of the file."""
+    import hashlib
+
     s = ssprq()
     assert s.size == SSPRQ_LENGTH == 65535
-    frac = np.bincount(s, minlength=4) / s.size
-    # PRBS31 segments are near-balanced; the seed 0x2 segment opens with a long run of zeros (the stress the
-    # pattern is built for), which tips level 0 up by ~1.3 %
-    np.testing.assert_allclose(frac, 0.25, atol=0.02)
+    assert hashlib.sha256(s.astype(np.uint8).tobytes()).hexdigest() == SSPRQ_SHA256
+    frac = np.sort(np.bincount(s, minlength=4) / s.size)
+    np.testing.assert_allclose(frac, [0.232166, 0.232166, 0.267826, 0.267842], atol=1e-6)
+    assert np.mean(s[1:] != s[:-1]) == pytest.approx(0.699011, abs=1e-6)
+    # the stress the pattern is built for: the seed 0x00000002 section opens on the PRBS31's long run (26 ones
+    # after the output inverter), so the pattern starts with 13 symbols of level 2 (Gray 11)
+    np.testing.assert_array_equal(s[:13], 2)
+
+
+def test_ssprq_sections_are_inverted_prbs31_runs_from_their_seeds():
+    """Each section satisfies the PRBS31 recurrence through the output inverter, out[n] = NOT(out[n−31] ⊕
+    out[n−28]), and starts where the seed (bit i = p[−1 − i]) puts it: its first bit is NOT(seed bit 30 ⊕ seed
+    bit 27), not a copy of the seed."""
+    a = ssprq_block().astype(int)
+    assert a.size == sum(SSPRQ_SECTION_BITS) == 32768
+    start = 0
+    for seed, n in zip(SSPRQ_SEEDS, SSPRQ_SECTION_BITS, strict=True):
+        sec = a[start:start + n]
+        np.testing.assert_array_equal(sec[31:], 1 ^ sec[:-31] ^ sec[3:-28])
+        assert sec[0] == 1 ^ ((seed >> 30) & 1) ^ ((seed >> 27) & 1)
+        start += n
 
 
 def test_prbs31_recurrence():
@@ -57,6 +90,17 @@ def test_presets_and_kp4_threshold():
         assert s.source and s.tdecq_max_db > 0
     assert imdd_standard("800G-DR8").baud_rate == 53.125e9
     assert imdd_standard("1.6T-DR8").baud_rate == 113.4375e9
+    # every figure has a source or is marked recalled (M); the DR8 transmitter figures are those of the 400GBASE-DR4
+    # / 800G DR8 datasheets (TDECQ ≤ 3.4 dB, launch −2.9..4 dBm, OMA outer ≥ −0.8 dBm, ER ≥ 3.5 dB,
+    # OMA − TDECQ ≥ −2.2 / −1.9 dBm), the channel's 3 dB and 500 m those of the TIA summary of 802.3df
+    dr8 = imdd_standard("800G-DR8")
+    assert (dr8.tdecq_max_db, dr8.tx_power_min_dbm, dr8.tx_power_max_dbm, dr8.oma_outer_min_dbm, dr8.er_min_db,
+            dr8.oma_minus_tdecq_min_dbm, dr8.channel_loss_max_db, dr8.reach, dr8.sensitivity_oma_floor_dbm) == (
+        3.4, -2.9, 4.0, -0.8, 3.5, (-2.2, -1.9), 3.0, 500.0, -4.4)
+    assert dr8.recalled == ["penalty_allocation_db", "sensitivity_oma_offset_dbm"]
+    for s in IMDD_STANDARDS.values():
+        assert s.secondary == bool(s.recalled)
+        assert all(isinstance(v, str) and v for v in s.figure_sources.values())
     with pytest.raises(ValueError, match="IM-DD standard must be one of"):
         imdd_standard("800G-XR8")
 
@@ -68,6 +112,13 @@ def test_budget_margin_arithmetic():
     assert b.margin_db == pytest.approx(3.0)
     assert b.verdict == "PASS"
     assert imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.6, length=500.0).verdict == "FAIL"
+    # OMA outer − TDECQ minimum: −2.2 dBm for ER ≥ 5 dB, −1.9 dBm below (1.0 − 3.0 = −2.0 dBm)
+    ok = imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.0, length=500.0, extinction_ratio_db=6.0)
+    low_er = imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.0, length=500.0, extinction_ratio_db=4.0)
+    assert ok.checks["oma_minus_tdecq_above_minimum"] and not low_er.checks["oma_minus_tdecq_above_minimum"]
+    # TDECQ − 10·log10(C_eq) ≤ 3.4 dB: C_eq = 0.8 lifts 3.0 dB to 3.97 dB
+    assert not imdd_budget("800G-DR8", tx_oma_dbm=1.0, tdecq_db=3.0, length=500.0,
+                           noise_enhancement=0.8).checks["tdecq_minus_ceq_within_limit"]
 
 
 # ------------------------------------------------------------------------------------------------ channel

@@ -51,6 +51,40 @@ def test_histogram_kernel_matches_numpy_reference():
     a = kern.equalised_histograms(samples, pad, taps, 1, -2.5, 0.05, 100)
     b = kern.equalised_histograms_reference(samples, pad, taps, 1, -2.5, 0.05, 100)
     np.testing.assert_array_equal(a, b)
+    for step in (3, 4):  # every step-th output, each equalised from its true neighbours
+        a = kern.equalised_histograms(samples, pad, taps, 1, -2.5, 0.05, 100, step)
+        b = kern.equalised_histograms_reference(samples, pad, taps, 1, -2.5, 0.05, 100, step)
+        np.testing.assert_array_equal(a, b)
+        assert a.sum() == 2 * 3 * len(range(0, 500, step))
+
+
+def test_ffe_normal_equations_kernel_matches_numpy_reference():
+    rng = np.random.default_rng(6)
+    rows = rng.normal(size=(2, 333))
+    targets = rng.normal(size=333)
+    for step in (1, 4):
+        g, r = kern.ffe_normal_equations(rows, targets, step, 2, 5)
+        g_ref, r_ref = kern.ffe_normal_equations_reference(rows, targets, step, 2, 5)
+        np.testing.assert_allclose(g, g_ref, rtol=1e-12)
+        np.testing.assert_allclose(r, r_ref, rtol=1e-12)
+
+
+def test_ser_slope_is_the_derivative_and_warm_starts_give_the_same_sigma():
+    rng = np.random.default_rng(8)
+    centers = np.linspace(-0.2, 1.2, 200)
+    counts = rng.integers(0, 5, size=(2, 200)).astype(float)
+    th = (0.25, 0.5, 0.75)
+    for sigma in (0.02, 0.06):
+        ser, slope = kern._worst_ser_slope(counts, centers, *th, sigma)
+        assert ser == pytest.approx(kern.worst_ser_reference(counts, centers, *th, sigma), rel=1e-12)
+        eps = 1e-5  # central difference in ln σ
+        num = (kern.worst_ser_reference(counts, centers, *th, sigma * math.exp(eps))
+               - kern.worst_ser_reference(counts, centers, *th, sigma * math.exp(-eps))) / (2 * eps)
+        assert slope == pytest.approx(num, rel=1e-6)
+    cold = kern.sigma_for_ser(counts, centers, *th, 1e-2, 1.0)
+    assert kern.worst_ser_reference(counts, centers, *th, cold) == pytest.approx(1e-2, rel=1e-6)
+    for guess in (1e-4, 0.5 * cold, 2 * cold, 0.9):
+        assert kern.sigma_for_ser(counts, centers, *th, 1e-2, 1.0, guess) == pytest.approx(cold, rel=1e-6)
 
 
 def test_ser_kernel_matches_numpy_reference_and_sigma_solve_inverts_it():
@@ -128,6 +162,17 @@ def test_tdecq_rises_with_isi_and_never_exceeds_the_unequalised_value():
         assert eq <= raw + 1e-12
         values.append(eq)
     assert all(b > a for a, b in zip(values, values[1:], strict=False)), values
+
+
+def test_tap_search_never_loses_to_the_least_squares_taps():
+    """The optimised reference FFE is at least as good as its least-squares start, and on a strongly band-limited
+    eye clearly better (the least-squares taps do not minimise TDECQ)."""
+    fs = 8 * BAUD
+    x = _lowpass(_lowpass(_rect(_pattern(2)), fs, 22e9), fs, 22e9)
+    ls = tdecq(x, fs, BAUD, optimize_taps=False)
+    opt = tdecq(x, fs, BAUD)
+    assert opt <= ls + 1e-12
+    assert opt < ls - 0.05, (opt, ls)
 
 
 def test_tdecq_rises_with_noise():

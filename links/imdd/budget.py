@@ -4,6 +4,7 @@ sensitivity for an ideal transmitter → margin (dB), per lane, against an :clas
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from links.imdd.standards import ImddStandard, imdd_standard
 from optolink.core.validate import check_positive, check_real
@@ -31,12 +32,15 @@ class ImddBudget:
 
 def imdd_budget(standard, *, tx_oma_dbm: float, tdecq_db: float, length: float, alpha_db_per_km: float = 0.35,
                 connector_loss_db: float = 1.0, mpi_penalty_db: float = 0.1, cd_penalty_db: float = 0.0,
-                tx_power_dbm: float | None = None) -> ImddBudget:
+                tx_power_dbm: float | None = None, extinction_ratio_db: float | None = None,
+                noise_enhancement: float | None = None) -> ImddBudget:
     """Margin = Tx OMA − TDECQ − fibre loss − connector loss − penalties − sensitivity(SECQ = 0).
 
     The receiver sensitivity is the preset's ideal-transmitter term (``sensitivity_oma_offset_dbm``): the TDECQ of
     the transmitter is counted once, on the transmit side. ``checks`` holds the preset's Tx limits (TDECQ max,
-    OMA min, launch power range when ``tx_power_dbm`` is given, loss within the channel allocation).
+    OMA min, launch power range when ``tx_power_dbm`` is given, loss within the channel allocation, and — for a
+    preset that has it, with ``extinction_ratio_db`` given — OMA outer minus TDECQ above its minimum for that ER;
+    with ``noise_enhancement`` (C_eq of the TDECQ measurement) TDECQ − 10·log10(C_eq) within the TDECQ maximum).
     """
     std = standard if isinstance(standard, ImddStandard) else imdd_standard(standard)
     tx = check_real("tx_oma_dbm", tx_oma_dbm, low=-40.0, high=20.0)
@@ -53,4 +57,11 @@ def imdd_budget(standard, *, tx_oma_dbm: float, tdecq_db: float, length: float, 
     if tx_power_dbm is not None:
         p = check_real("tx_power_dbm", tx_power_dbm)
         checks["launch_power_in_range"] = std.tx_power_min_dbm <= p <= std.tx_power_max_dbm
+    if extinction_ratio_db is not None and std.oma_minus_tdecq_min_dbm is not None:
+        hi_er, lo_er = std.oma_minus_tdecq_min_dbm
+        er = check_real("extinction_ratio_db", extinction_ratio_db)
+        checks["oma_minus_tdecq_above_minimum"] = tx - t >= (hi_er if er >= 5.0 else lo_er)
+    if noise_enhancement is not None:
+        ceq = check_positive("noise_enhancement", noise_enhancement)
+        checks["tdecq_minus_ceq_within_limit"] = t - 10.0 * math.log10(ceq) <= std.tdecq_max_db
     return ImddBudget(std.name, tx, t, fibre, conn, pen, rx, sens, margin, checks)

@@ -2,10 +2,15 @@
 
 - PRBS13Q (clause 120.5.11.2.1): the PRBS13 bit sequence (polynomial x¹³ + x¹² + x² + x + 1) over two periods
   (16 382 bits) mapped to 8191 Gray-coded PAM4 symbols, two bits per symbol, the first bit of a pair the MSB.
-- SSPRQ (clause 120.5.11.2.3): 2¹⁶ − 1 = 65 535 symbols built from four segments of the PRBS31 sequence
-  (x³¹ + x²⁸ + 1), the second and fourth inverted, Gray coded. M: the segment seeds and lengths below are recalled
-  (not checked against the clause's table); the length, the generator and the structure are as the clause
-  describes, so the pattern has SSPRQ's statistics, but a bit-exact SSPRQ needs the clause's seeds.
+- SSPRQ (clause 120.5.11.2.3, Table 120-2): a 32 768-bit block of three sections of PRBS31, each from the
+  clause 49 (Figure 49-9) generator x³¹ + x²⁸ + 1 — its output inverted — preset with the section's seed
+  (0x00000002, 0x34013FF7, 0x0CCCCCCC; 10 924, 10 922 and 10 922 bits). The block is sent twice, then twice
+  more without its first and last bit (131 070 bits), Gray coded to 65 535 symbols, and the symbols of the
+  second and fourth repetition are inverted (3 − s). The seed presets the register S30..S0, S0 the most recent
+  bit (bit i of the seed is b[−1 − i]), so the seed is not the first bits sent. Checked bit-exact: the SHA-256 of
+  the 65 535 symbols (levels 0..3, one byte each) equals the digest of IEEE's machine-readable extract
+  ``SSPRQ_sequence.csv`` as quoted by an open-source test suite (``SSPRQ_SHA256``; the file itself is not held
+  here), and the level probabilities and transition density equal that suite's figures of the same file.
 
 Gray coding (clause 120.5.7): bit pairs 00 → 0, 01 → 1, 11 → 2, 10 → 3.
 """
@@ -19,9 +24,13 @@ from optolink.core.validate import check_int
 
 PRBS13_TAPS = (13, 12, 2, 1)  # x^13 + x^12 + x^2 + x + 1
 PRBS31_TAPS = (31, 28)  # x^31 + x^28 + 1
-SSPRQ_SEEDS = (0x00000002, 0x34013FF7, 0x0CCCCCCC, 0x080F8E0E)  # M: recalled, not checked against the clause
-SSPRQ_SEGMENT_BITS = 1 << 15
+SSPRQ_SEEDS = (0x00000002, 0x34013FF7, 0x0CCCCCCC)  # IEEE 802.3 Table 120-2
+SSPRQ_SECTION_BITS = (10924, 10922, 10922)  # 32 768 bits
+SSPRQ_INVERTED = ((16384, 32768), (49151, 65535))  # symbol ranges sent as 3 − s (repetitions 2 and 4)
 SSPRQ_LENGTH = (1 << 16) - 1
+# SHA-256 of the 65 535 SSPRQ symbols (levels 0..3 as uint8) of IEEE's SSPRQ_sequence.csv, as published by an
+# open-source test suite (not computed from this module)
+SSPRQ_SHA256 = "f17f5effb8e68863e5355258186456e1c3b3c48b5519c1a0c46dac855fae3582"
 PRBS13Q_LENGTH = (1 << 13) - 1
 _GRAY = np.array([0, 1, 3, 2])  # index = 2·msb + lsb → PAM4 level
 
@@ -68,14 +77,20 @@ def prbs13q(seed: int | None = None) -> np.ndarray:
     return gray_pam4(prbs_bits(13, 2 * PRBS13Q_LENGTH, seed))
 
 
+def ssprq_block() -> np.ndarray:
+    """The 32 768-bit SSPRQ block: the three inverted-output PRBS31 sections of Table 120-2."""
+    return np.concatenate([1 - prbs_bits(31, n, seed) for seed, n in zip(SSPRQ_SEEDS, SSPRQ_SECTION_BITS,
+                                                                          strict=True)]).astype(np.uint8)
+
+
 def ssprq() -> np.ndarray:
-    """The SSPRQ pattern: 65 535 Gray-coded PAM4 symbols (see the module docstring for what is recalled)."""
-    parts = []
-    for i, seed in enumerate(SSPRQ_SEEDS):
-        bits = prbs_bits(31, SSPRQ_SEGMENT_BITS, seed)
-        parts.append(bits ^ 1 if i % 2 else bits)
-    bits = np.concatenate(parts)[: 2 * SSPRQ_LENGTH]
-    return gray_pam4(bits)
+    """The SSPRQ pattern of IEEE 802.3 clause 120.5.11.2.3: 65 535 Gray-coded PAM4 symbols 0..3 (module
+    docstring)."""
+    a = ssprq_block()
+    sym = gray_pam4(np.concatenate([a, a, a[1:], a[:-1]]))
+    for lo, hi in SSPRQ_INVERTED:
+        sym[lo:hi] = 3 - sym[lo:hi]
+    return sym
 
 
 def pattern(name: str) -> np.ndarray:

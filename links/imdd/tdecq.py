@@ -43,6 +43,8 @@ from optolink.core.validate import check_bool, check_int, check_positive, check_
 BESSEL_THOMSON_NORMALISATION = 2.1140  # 802.3 clause 86A.5.1.1: y = 2.1140·j·f/f_r gives −3 dB at f_r
 HISTOGRAM_BINS_PER_OMA = 600
 MIN_SYMBOLS = 256
+SUB_STEP = 8  # the tap search sees every 8th symbol of a long record
+MAXFEV_PER_TAP = 20  # Nelder–Mead evaluations per tap
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +86,9 @@ TDECQ_METHODS: dict[str, TdecqMethod] = {
         "802.3cu", 53.125e9, 0.5, 5, (1, 2, 3), 4.8e-4,
         "IEEE Std 802.3cu-2021 clause 151.7.5 (TDECQ per 121.8.5 with a 5-tap T-spaced reference FFE; reference "
         "receiver 26.5625 GHz Bessel–Thomson); same method 802.3cd-2018 clause 139.7.5.4 and 802.3df-2024 for "
-        "800GBASE-DR8. Main-tap positions: M (recalled, not checked against the clause text)."),
+        "800GBASE-DR8. C_eq (the reference equaliser's noise enhancement, clause 121.8.5.3) and the limit on TDECQ − "
+        "10·log10(C_eq) as quoted by 400GBASE-DR4/800G DR8 datasheets (Edgecore ET7502-DR4/FR4, Trixon 800G OSFP "
+        "DR8). Main-tap positions: M (recalled, not checked against the clause text)."),
     "802.3dj": TdecqMethod(
         "802.3dj", 113.4375e9, 0.5, 15, tuple(range(1, 6)), 4.8e-4,
         "IEEE P802.3dj (200 Gb/s per lane optical PMDs, 113.4375 GBd): M — reference FFE length (15 taps), "
@@ -143,6 +147,11 @@ class TdecqResult:
     def rlm(self) -> float:
         """Ratio level mismatch of the four levels (802.3 clause 120D.3.1.2)."""
         return ratio_level_mismatch(self.levels)
+
+    @property
+    def tdecq_minus_ceq_db(self) -> float:
+        """TDECQ − 10·log10(C_eq): the second transmitter limit of the 100G/λ PMDs (same maximum as TDECQ)."""
+        return self.tdecq_db - 10.0 * math.log10(self.noise_enhancement)
 
 
 def extinction_ratio_db(levels) -> float:
@@ -316,42 +325,46 @@ def _window_samples(grid: _SymbolGrid, t0: float, method: TdecqMethod, n_phases:
 
 
 class _Evaluator:
-    """σ_G of a tap vector on given window samples (histogram + SER solve in the Numba kernels)."""
+    """σ_G of a tap vector on given window samples (histogram + SER solve in the Numba kernels).
 
-    def __init__(self, samples, pave, oma, sigma_ideal, target, pad=64):
-        self.pad = pad
+    Each solve starts from the previous one's σ (the tap search moves in small steps), so it takes a few
+    Newton steps.
+    """
+
+    def __init__(self, samples, pave, oma, sigma_ideal, target, pad=64, bins_per_oma=HISTOGRAM_BINS_PER_OMA,
+                 step=1):
+        self.pad, self.step = pad, step
         self.samples = np.ascontiguousarray(np.concatenate([samples[..., -pad:], samples, samples[..., :pad]],
                                                            axis=-1))
         self.th = (pave - oma / 3.0, pave, pave + oma / 3.0)
         self.lo = pave - oma
-        self.width = oma / HISTOGRAM_BINS_PER_OMA
-        self.n_bins = 2 * HISTOGRAM_BINS_PER_OMA
+        self.width = oma / bins_per_oma
+        self.n_bins = 2 * bins_per_oma
         self.centers = self.lo + (np.arange(self.n_bins) + 0.5) * self.width
         self.sigma_ideal = sigma_ideal
         self.target = target
+        self._last = 0.0
 
     def sigma_g(self, taps, main) -> float:
         taps = np.ascontiguousarray(taps, dtype=float)
         ceq = float(np.sqrt(np.sum(taps**2)))
-        counts = kern.equalised_histograms(self.samples, self.pad, taps, main, self.lo, self.width, self.n_bins)
-        used = counts.any(axis=0)
+        counts = kern.equalised_histograms(self.samples, self.pad, taps, main, self.lo, self.width, self.n_bins,
+                                           self.step)
+        used = np.nonzero(counts.any(axis=0))[0]
+        used = slice(used[0], used[-1] + 1)
         post = kern.sigma_for_ser(np.ascontiguousarray(counts[:, used]), self.centers[used], *self.th,
-                                  self.target, 4.0 * self.sigma_ideal * ceq)
+                                  self.target, 4.0 * self.sigma_ideal * ceq, self._last * ceq)
+        self._last = post / ceq
         return post / ceq
 
 
 def _mmse_taps(samples, decisions, levels, n_taps, main, ridge):
     """Least-squares taps (Σc = 1) from the window-centre samples of both windows to the decided levels."""
-    rows, cols = [], []
-    idx = np.arange(0, samples.shape[2], 4 if samples.shape[2] >= 16 * MIN_SYMBOLS else 1)
-    shifts = (idx[:, None] + main - np.arange(n_taps)[None, :]) % samples.shape[2]
-    for y in samples[:, samples.shape[1] // 2]:
-        rows.append(y[shifts])
-        cols.append(levels[decisions[idx]])
-    a = np.concatenate(rows)
-    b = np.concatenate(cols)
-    g = a.T @ a + ridge * len(b) * np.eye(n_taps)
-    r = a.T @ b
+    step = 4 if samples.shape[2] >= 16 * MIN_SYMBOLS else 1
+    rows = np.ascontiguousarray(samples[:, samples.shape[1] // 2])
+    g, r = kern.ffe_normal_equations(rows, np.ascontiguousarray(levels[decisions], dtype=float), step, main,
+                                     n_taps)
+    g += ridge * rows.shape[0] * len(range(0, rows.shape[1], step)) * np.eye(n_taps)
     ones = np.ones(n_taps)
     gi_r = np.linalg.solve(g, r)
     gi_1 = np.linalg.solve(g, ones)
@@ -391,26 +404,25 @@ def measure_tdecq(waveform, sample_rate, baud_rate, *, standard="802.3cu", scope
     ev = _Evaluator(samples, pave, oma, sigma_ideal, method.target_ser)
 
     n_taps = method.n_taps if equalize else 1
-    best_sigma, best_taps, best_main = -1.0, None, 0
-    candidates = []
     ident = np.zeros(n_taps)
     main0 = method.main_taps[0] if equalize else 0
     ident[main0] = 1.0
-    candidates.append((ident, main0))
-    if equalize:
+    best_sigma, best_taps, best_main = ev.sigma_g(ident, main0), ident, main0  # never worse than no equaliser
+    if equalize and n_taps > 1:
+        # the least-squares taps for each allowed cursor position and the unit tap, ranked on the sub-sampled
+        # set; the best one (refined by the tap search) is then measured on the full set
+        sub = _sub_evaluator(samples, pave, oma, sigma_ideal, method.target_ser)
         ideal_levels = levels[0] + oma / 3.0 * np.arange(4)
-        for m in method.main_taps:
-            candidates.append((_mmse_taps(samples, decisions, ideal_levels, n_taps, m, (sigma_ideal / 2) ** 2), m))
-    sub = _Evaluator(*_subsample(samples), pave, oma, sigma_ideal, method.target_ser)
-    for taps, m in candidates:  # the unit tap is among them: never worse than no equaliser
-        s = ev.sigma_g(taps, m)
-        if s > best_sigma:
-            best_sigma, best_taps, best_main = s, taps, m
-    if equalize and optimize_taps and n_taps > 1:
-        refined = _refine(sub, best_taps, best_main, sigma_ideal)
-        s = ev.sigma_g(refined, best_main)
-        if s > best_sigma:
-            best_sigma, best_taps = s, refined
+        candidates = [(ident, main0)] + [
+            (_mmse_taps(samples, decisions, ideal_levels, n_taps, m, (sigma_ideal / 2) ** 2), m)
+            for m in method.main_taps]
+        start, start_main = max(candidates, key=lambda c: sub.sigma_g(*c))
+        trial = _refine(sub, start, start_main, sigma_ideal) if optimize_taps else start
+        for taps in (trial, start) if trial is not start else (start,):
+            if taps is not ident:
+                s = ev.sigma_g(taps, start_main)
+                if s > best_sigma:
+                    best_sigma, best_taps, best_main = s, taps, start_main
     sigma_g = best_sigma
     total = math.hypot(sigma_g, scope_noise)
     value = math.inf if total == 0 else 10.0 * math.log10(sigma_ideal / total)
@@ -420,11 +432,12 @@ def measure_tdecq(waveform, sample_rate, baud_rate, *, standard="802.3cu", scope
                        crossing_time=t0, method=method.name)
 
 
-def _subsample(samples):
-    """Three phases per window and every 4th symbol (long records): the set the tap search runs on."""
+def _sub_evaluator(samples, pave, oma, sigma_ideal, target) -> _Evaluator:
+    """The set the tap search runs on: three phases per window and, on long records, every 4th symbol (each
+    equalised from its true neighbours)."""
     phases = sorted({0, samples.shape[1] // 2, samples.shape[1] - 1})
-    step = 4 if samples.shape[2] >= 16 * MIN_SYMBOLS else 1
-    return (samples[:, phases, ::step],)
+    step = max(1, min(SUB_STEP, samples.shape[2] // (16 * MIN_SYMBOLS // 4)))
+    return _Evaluator(samples[:, phases], pave, oma, sigma_ideal, target, step=step)
 
 
 def _refine(sub: _Evaluator, taps, main, sigma_ideal):
@@ -437,7 +450,7 @@ def _refine(sub: _Evaluator, taps, main, sigma_ideal):
 
     start = -cost(np.zeros(n - 1))
     res = optimize.minimize(cost, np.zeros(n - 1), method="Nelder-Mead",
-                            options={"xatol": 1e-4, "fatol": 1e-4 * sigma_ideal, "maxfev": 30 * n,
+                            options={"xatol": 1e-4, "fatol": 1e-4 * sigma_ideal, "maxfev": MAXFEV_PER_TAP * n,
                                      "initial_simplex": np.vstack([np.zeros(n - 1), 0.03 * np.eye(n - 1)])})
     return taps + basis @ res.x if -res.fun > start else taps
 
