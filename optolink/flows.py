@@ -157,7 +157,9 @@ def _device_plots(out: pathlib.Path, devices: dict) -> list[str]:
 # both busy, so the demo takes the larger of the two paths, not their sum); each side section's output is
 # printed, whole, when it finishes.
 INDEPENDENT_SECTIONS: list[str] = ["flows_lasers", "flows_links", "flows_budget", "flows_network"]
-CHIP_SECTIONS: list[str] = ["flows_chip", "flows_chain"]
+CHIP_SECTIONS: list[str] = ["flows_chip", "flows_chain", "flows_imdd"]
+# sections that take the chip's manifest as well as the output directory
+_TAKES_MANIFEST = {"flows_imdd"}
 DEMO_SECTIONS: list[str] = CHIP_SECTIONS[:1] + INDEPENDENT_SECTIONS + CHIP_SECTIONS[1:]
 
 
@@ -209,7 +211,9 @@ def demo(out_dir: str | pathlib.Path, *, parallel: bool = True) -> int:
 
             t1 = time.perf_counter()
             print(f"\n== {name} ==", flush=True)  # this process's sections print as they go
-            results[name] = importlib.import_module(f"optolink.{name}").demo_section(out)
+            mod = importlib.import_module(f"optolink.{name}")
+            results[name] = (mod.demo_section(out / "chip" / "chip.manifest.json", out) if name in _TAKES_MANIFEST
+                             else mod.demo_section(out))
             print(f"({name}: {time.perf_counter() - t1:.1f} s)", flush=True)
             if side is not None and side.done() and not set(INDEPENDENT_SECTIONS) & set(results):
                 for n, sec, txt, secs in side.result():
