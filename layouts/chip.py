@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import gdsfactory as gf
 
+from optolink.core.progress import track
 from photonics import devices
 
 from . import cells, use_pdk
@@ -139,7 +140,7 @@ def _edge() -> gf.Component:
 def make_cells(chip_plan: ChipPlan, *, annotate: bool = True, pdk=None) -> list[gf.Component]:
     """The device cell of every spec (validates the geometry; raises ValueError on bad input)."""
     out = []
-    for spec in chip_plan.devices:
+    for spec in track(chip_plan.devices, label="chip cells", unit="devices"):  # a bar under the CLI
         func = cells.DEVICE_CELLS[spec.kind]
         try:
             out.append(func(**spec.objects, **spec.layout, annotate=annotate, pdk=pdk))

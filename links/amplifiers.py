@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optolink.core.constants import H
+from optolink.core.display import displayed
 from optolink.core.units import CARRIER_FREQUENCY, OSNR_REFERENCE_BANDWIDTH
 from optolink.core.validate import as_rng, check_optional_real, check_positive, check_real
 
@@ -41,6 +42,7 @@ def ase_psd(gain_db: float, nf_db: float, frequency: float = CARRIER_FREQUENCY) 
     return H * nu * (g * nf - 1) / 2
 
 
+@displayed("G=gain_db:dB", "NF=nf_db:dB", "name")
 @dataclass(frozen=True)
 class Amplifier:
     """An optical (erbium-doped fibre) amplifier: ``gain_db``, noise figure ``nf_db``, at ``frequency`` (Hz).

@@ -15,11 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.validate import check_array, check_real
+
+from . import plots as _plots
 
 __all__ = ["BerCurve", "required_osnr_from_curve"]
 
 
+@displayed("OSNR=osnr_db:dB", "BER=ber", "label")
 @dataclass(frozen=True)
 class BerCurve:
     """A measured or simulated pre-FEC BER vs OSNR (dB in 12.5 GHz) curve, sorted by OSNR."""
@@ -27,6 +31,8 @@ class BerCurve:
     osnr_db: tuple[float, ...]
     ber: tuple[float, ...]
     label: str = ""
+
+    plot = _plots.ber_curve  # plot(ax=None) → Axes (links.plots)
 
     def __post_init__(self):
         o = check_array("osnr_db", self.osnr_db, low=-20.0, high=80.0)

@@ -32,8 +32,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from optolink.core.constants import C, H
+from optolink.core.display import displayed
 from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
 
+from . import plots as _plots
 from .amplifiers import Amplifier
 from .ber_curve import BerCurve, required_osnr_from_curve
 from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of, tx_power_check
@@ -91,6 +93,7 @@ def _dbm(w):
 # --------------------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------------------
+@displayed("ch=index", "f=frequency:Hz:5", "GSNR=gsnr_db:dB", "OSNR=osnr_ase_db:dB", "margin=margin_db:dB")
 @dataclass(frozen=True)
 class ChannelFigures:
     """One channel's figures. OSNR in 12.5 GHz (``*_ref_db`` / ``osnr_*``), SNR in the signal bandwidth."""
@@ -109,6 +112,7 @@ class ChannelFigures:
 
 
 
+@displayed("name", "L=length:m", "spans=n_spans", "GSNR=center.gsnr_db:dB", "margin=worst_margin_db:dB", "verdict")
 @dataclass(frozen=True)
 class CoherentBudget:
     """Result of `coherent_budget`. Per-channel arrays (low to high frequency):
@@ -152,6 +156,8 @@ class CoherentBudget:
     checks: tuple[Check, ...]
     center: ChannelFigures
     notes: tuple[str, ...] = ()
+
+    plot = _plots.level_diagram  # plot(ax=None) → Axes of the level diagram (links.plots)
 
     @property
     def fail_reasons(self) -> tuple[str, ...]:

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.validate import check_real
+
+from . import plots as _plots
 
 __all__ = ["Penalties", "BudgetLine", "Check", "LevelDiagram", "as_tuple_of", "tx_power_check", "TX_LOW_REASON"]
 
@@ -50,6 +53,7 @@ class Penalties:
 
 
 
+@displayed("x=position:m", "P=channel_power_dbm:dBm", "ch=channel_index")
 @dataclass(frozen=True)
 class LevelDiagram:
     """Per-channel power (dBm) of one channel and the total power along the link, vs position (m)."""
@@ -59,6 +63,8 @@ class LevelDiagram:
     total_power_dbm: np.ndarray
     labels: tuple[str, ...]
     channel_index: int
+
+    plot = _plots.level_diagram  # plot(ax=None) → Axes (links.plots)
 
 
 @dataclass(frozen=True)

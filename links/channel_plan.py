@@ -6,12 +6,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.units import dbm_to_watt, watt_to_dbm
 from optolink.core.validate import check_array, check_int, check_real
 
 __all__ = ["ChannelPlan"]
 
 
+@displayed("n=n_channels", "baud=baud_rate:Bd", "spacing=spacing:Hz", "f0=center_frequency:Hz:5",
+           "P=launch_power_dbm:dBm")
 @dataclass(frozen=True)
 class ChannelPlan:
     """A WDM channel plan: ``n_channels`` at ``spacing`` (Hz) centred on ``center_frequency`` (Hz).

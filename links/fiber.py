@@ -38,6 +38,7 @@ from numba import njit
 from scipy import fft as sfft
 
 from optolink.core.constants import C
+from optolink.core.display import displayed
 from optolink.core.units import CARRIER_FREQUENCY, DB_PER_NEPER
 from optolink.core.validate import as_rng, check_int, check_positive, check_real
 
@@ -181,6 +182,8 @@ def random_rotation(rng: np.random.Generator) -> np.ndarray:
 MAX_STEPS = 100_000  # split steps per propagate call (a long fiber at 10 m steps is ~10^4)
 
 
+@displayed("L=length:m", "α=alpha_db_per_km:dB/km", "D=dispersion_ps_nm_km:ps/(nm·km)", "γ=gamma_per_w_km:1/(W·km)",
+           "name")
 @dataclass(frozen=True)
 class Fiber:
     """A fiber span (SI inside; engineering units where named), for the split-step simulation and the budget.

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.validate import check_int, check_optional_real, check_real
 
+from . import plots as _plots
 from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of, tx_power_check
 from .fiber import SMF28_GROUP_INDEX
 from .latency import Latency, latency
@@ -37,6 +39,7 @@ class LumpedLoss:
         return self.loss_db * self.count
 
 
+@displayed("name", "L=fiber_length:m", "Ptx=tx_power_dbm:dBm", "sens=rx_sensitivity_dbm:dBm")
 @dataclass(frozen=True)
 class UnamplifiedLink:
     """An unamplified link: Tx power and Rx sensitivity (dBm), fibre (m, dB/km) and lumped losses.
@@ -102,6 +105,7 @@ class UnamplifiedLink:
         return cls(**kw)
 
 
+@displayed("name", "loss=total_loss_db:dB", "Prx=received_power_dbm:dBm", "margin=margin_db:dB", "verdict")
 @dataclass(frozen=True)
 class PowerBudget:
     """Result of `power_budget`: lines (dB; losses and penalties positive), received power and margin."""
@@ -115,6 +119,8 @@ class PowerBudget:
     level: LevelDiagram
     latency: Latency
     checks: tuple[Check, ...]
+
+    plot = _plots.level_diagram  # plot(ax=None) → Axes of the level diagram (links.plots)
 
     @property
     def name(self) -> str:

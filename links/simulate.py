@@ -17,11 +17,14 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from optolink.core.display import displayed, full_repr
+from optolink.core.progress import track
 from optolink.core.units import OSNR_REFERENCE_BANDWIDTH, dbm_to_watt
 from optolink.core.validate import as_rng, check_array, check_bool, check_int, check_real
 from photonics.cw_laser import PhaseNoiseLaser
 
 from . import metrics
+from . import plots as _plots
 from .amplifiers import Amplifier, load_noise
 from .ber_curve import required_osnr_from_curve
 from .dsp.cd import compensate_cd
@@ -132,11 +135,12 @@ class LinkConfig:
             "launch_power_dbm": self.launch_power_dbm, "rx_power_dbm": self.rx_power_dbm,
             "polarization_rotation": self.polarization_rotation, "linewidth_hz": self.linewidth,
             "frequency_offset_hz": self.frequency_offset, "dsp": self.dsp.to_dict(), "ideal": self.ideal,
-            "transmitter": "default" if self.transmitter is None else repr(self.transmitter),
-            "receiver": "default" if self.receiver is None else repr(self.receiver),
+            "transmitter": "default" if self.transmitter is None else full_repr(self.transmitter),
+            "receiver": "default" if self.receiver is None else full_repr(self.receiver),
         }
 
 
+@displayed("std=standard", "OSNR=osnr_db:dB", "BER=ber", "SNR=snr_db:dB", "GMI=gmi", "passes")
 @dataclass(frozen=True)
 class LinkResult:
     """Figures of one simulated record (payload symbols only). SNR in the signal bandwidth (dB, data-aided);
@@ -218,6 +222,7 @@ def simulate_link(config: LinkConfig | None = None, osnr_db: float | None = None
     return _run_link(config, osnr_db, seed)[0]
 
 
+@displayed(("symbols", lambda c: c.received.shape[-1]), "OSNR=result.osnr_db:dB", "BER=result.ber")
 @dataclass(frozen=True)
 class Constellation:
     """Received payload symbols (2, n) after the DSP, aligned and scaled to the transmitted ones, with the
@@ -226,6 +231,8 @@ class Constellation:
     received: np.ndarray
     transmitted: np.ndarray
     result: LinkResult
+
+    plot = _plots.constellation  # plot(ax=None) → Axes (links.plots)
 
 
 def simulate_constellation(config: LinkConfig | None = None, osnr_db: float | None = None, *,
@@ -285,6 +292,7 @@ def _run_link(config, osnr_db, seed):
     return _measure(cfg, y, frame, osnr, slips, out.frequency_offset), y, frame
 
 
+@displayed("std=standard", "OSNR=osnr_db:dB", "req_OSNR=required_osnr_db:dB", "penalty=penalty_db:dB")
 @dataclass(frozen=True)
 class OsnrSweep:
     """A link simulated at each OSNR (12.5 GHz reference): BER and GMI with the theoretical (ideal-receiver
@@ -307,6 +315,8 @@ class OsnrSweep:
     results: tuple[LinkResult, ...]
     config: LinkConfig
 
+    plot = _plots.ber_curve  # plot(ax=None) → Axes of the BER curve (links.plots)
+
     @property
     def penalty_db(self) -> float:
         return self.required_osnr_db - self.theoretical_required_osnr_db
@@ -325,15 +335,17 @@ class OsnrSweep:
 
 
 def ber_vs_osnr(standard: str | Standard = "400ZR", osnr_db=(18, 20, 22, 24, 26, 28), *,
-                config: LinkConfig | None = None, seed: int = 0) -> OsnrSweep:
+                config: LinkConfig | None = None, seed: int = 0, progress: bool | None = None) -> OsnrSweep:
     """BER, GMI and NGMI of ``standard`` at each OSNR in ``osnr_db`` (dB, 12.5 GHz); point i uses seed + i.
-    ``config`` (default `LinkConfig`) supplies everything else; its standard is replaced by ``standard``."""
+    ``config`` (default `LinkConfig`) supplies everything else; its standard is replaced by ``standard``.
+    ``progress``: a bar on a terminal (``optolink.core.progress``)."""
     std = standard if isinstance(standard, Standard) else get_standard(standard)
     osnr = check_array("osnr_db", osnr_db, low=-10.0, high=80.0).ravel()
     if osnr.size == 0:
         raise ValueError("osnr_db is empty")
     cfg = replace(config or LinkConfig(), standard=std.name)
-    results = tuple(simulate_link(cfg, float(o), seed=seed + i) for i, o in enumerate(osnr))
+    points = track(osnr, label=f"BER curve {std.name}", unit="points", enabled=progress)
+    results = tuple(simulate_link(cfg, float(o), seed=seed + i) for i, o in enumerate(points))
     snr_th = metrics.snr_from_osnr(osnr, std.baud_rate)
     th_ber = np.asarray(metrics.theoretical_ber(cfg.symbol_format, snr_th), dtype=float)
     ber = np.array([r.ber for r in results])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from optolink.core.display import displayed
 from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
 
 OIF_400ZR = "OIF-400ZR-01.0 Implementation Agreement (OIF, March 2020)"
@@ -17,6 +18,8 @@ OPENZR = "OpenZR+ MSA Technical Specification, version 3.0 (2023)"
 OIF_800ZR = "OIF-800ZR-01.0 Implementation Agreement (OIF, 2024)"
 
 
+@displayed("name", "modulation", "baud=baud_rate:Bd:5", "BER_th=pre_fec_ber_threshold", "req_OSNR=required_osnr_db:dB",
+           more=("FEC=fec", "spacing=channel_spacing:Hz"))
 @dataclass(frozen=True)
 class Standard:
     """A coherent transceiver standard. SI units: baud in Bd, spacings in Hz, powers in dBm where named."""

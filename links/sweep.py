@@ -41,13 +41,13 @@ import pathlib
 import signal
 import sys
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from optolink.core.files import read_mapping
+from optolink.core.progress import Progress
 from optolink.core.validate import check_int
 
 from .store import STATUS_OK, RunData, Store, describe_environment
@@ -317,25 +317,6 @@ def _point_kwargs(spec: SweepSpec, points: dict, i: int) -> dict:
     return kw
 
 
-class _Progress:
-    def __init__(self, total: int, done: int, enabled: bool):
-        self.total, self.done, self.enabled = total, done, enabled
-        self.t0 = time.perf_counter()
-        self._last = 0.0
-
-    def step(self, failed: bool = False):
-        self.done += 1
-        now = time.perf_counter()
-        if self.enabled and (now - self._last > 0.2 or self.done == self.total):
-            self._last = now
-            frac = self.done / max(self.total, 1)
-            bar = "#" * int(30 * frac)
-            sys.stderr.write(f"\r[{bar:<30}] {self.done}/{self.total} points  {now - self.t0:6.1f} s")
-            if self.done == self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", workers: int | None = None,
               progress: bool = True, retry_failed: bool = False, max_in_flight: int | None = None,
               lock_timeout: float = 0.0) -> RunData:
@@ -356,7 +337,7 @@ def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", 
         index, status = w.stored()
         skip = set(index[status == STATUS_OK].tolist()) if retry_failed else set(index.tolist())
         pending = [i for i in range(n) if i not in skip]
-        prog = _Progress(n, n - len(pending), progress)
+        prog = Progress(n, done=n - len(pending), enabled=progress, label=f"sweep {spec.name}", unit="points")
         start = prog.done
         try:
             with _interruptible() as interrupted:
@@ -370,8 +351,7 @@ def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", 
                     _run_dask(spec, points, pending, w, prog, scheduler, workers, max_in_flight, interrupted)
                 interrupted.check()
         except KeyboardInterrupt:
-            if progress:
-                sys.stderr.write("\n")
+            prog.close()
             raise SweepInterrupted(f"interrupted after {prog.done - start} points ({prog.done} of {n} stored in "
                                    f"run {spec.name!r}); re-run to resume") from None
     return store.read(spec.name)

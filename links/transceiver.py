@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.validate import check_bool, check_optional_real, check_real
 
 from .ber_curve import BerCurve, required_osnr_from_curve
@@ -38,6 +39,7 @@ def theoretical_required_osnr_db(modulation: str, baud_rate: float, threshold: f
     return float(osnr_from_snr(required_snr_db(modulation, threshold), baud_rate))
 
 
+@displayed("name", "modulation", "baud=baud_rate:Bd", "req_OSNR=required_osnr_db:dB", "Ptx=tx_power_dbm:dBm", "source")
 @dataclass(frozen=True)
 class Transceiver:
     """What the budget needs from a transceiver (SI; OSNR in 12.5 GHz).

@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.units import watt_to_dbm
 
+from . import plots as _plots
 from .ber_curve import BerCurve, required_osnr_from_curve
 from .chip import ChipEstimate, ChipTransceiver
 from .standards import Standard, get_standard
@@ -101,6 +103,8 @@ def chip_point(osnr_db: float, rx_power_dbm: float, *, chip: dict, standard: str
 # ------------------------------------------------------------------------------------------------------
 # The result
 # ------------------------------------------------------------------------------------------------------
+@displayed("std=standard", "req_OSNR=required_osnr_db:dB", "floor=floor_ber", "Ptx=tx_power_dbm:dBm", "passes",
+           "cached")
 @dataclass(frozen=True)
 class ChipPerformance:
     """A chip transceiver's simulated performance for a standard. OSNR in dB (12.5 GHz); ``required_osnr_db``
@@ -128,6 +132,8 @@ class ChipPerformance:
     store: str = ""
     runs: tuple[str, ...] = ()
     figures: dict = field(default_factory=dict)
+
+    plot = _plots.ber_curve  # plot(ax=None) → Axes of the BER curve (links.plots)
 
     @property
     def passes(self) -> bool:

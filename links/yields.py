@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.validate import check_real
 from photonics.electrodes import CoplanarElectrode
 from photonics.modulators import IQModulator, MachZehnderModulator
@@ -294,6 +295,7 @@ def _anchored_die(link: dict, std, chip: dict | None, anchor: dict, deltas: dict
     return out
 
 
+@displayed("link=link_name", "yield=yield_fraction", ("dies", lambda r: len(r.margins_db)), "method")
 @dataclass(frozen=True)
 class YieldResult:
     """Margins of ``n`` dies and what follows from them. ``method``: ``"surrogate"`` (the simulation's

@@ -19,6 +19,9 @@ import pathlib
 import sys
 import traceback
 
+from .core.progress import progress_default
+from .core.provenance import software_version
+
 # modules contributing sub-commands (imported lazily: `optolink --help` must stay fast)
 COMMAND_MODULES: list[str] = ["flows_chip", "flows_links", "flows_budget", "flows_sweep", "flows_yield",
                               "flows_network", "flows_nli", "flows_imdd"]
@@ -57,6 +60,7 @@ def _devices(args) -> int:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="optolink", description="Optoelectronic chip and link design toolkit.")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error (anywhere on the line)")
+    p.add_argument("--version", action="version", version=f"optolink {software_version()}")
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="run every capability on built-in defaults and write the results")
     d.add_argument("--out", default="out", type=pathlib.Path, help="output directory (default: out/)")
@@ -124,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # bad usage: argparse prints it and exits with 2
     try:
         check_output_paths(args)
-        return int(args.func(args) or 0)
+        with progress_default(True):  # long jobs show a progress bar when stderr is a terminal
+            return int(args.func(args) or 0)
     except KeyboardInterrupt as exc:
         _report(args, str(exc) or "interrupted", debug)
         return EXIT_INTERRUPTED

@@ -44,8 +44,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def resolve_link(args: argparse.Namespace):
     """The `LinkDescription` the arguments name, and a file stem for its reports."""
-    import sys
-
     from links.linkfile import PRESETS, link_from_standard, load_link, parse_link, preset
     from links.standards import STANDARDS, get_standard
 
@@ -55,7 +53,7 @@ def resolve_link(args: argparse.Namespace):
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.is_file():
         if given:
             raise ValueError(f"--{given[0].replace('_', '-')} applies to a standard, not to a link file")
-        link = load_link(path, store=getattr(args, "store", None), progress=sys.stderr.isatty())
+        link = load_link(path, store=getattr(args, "store", None), progress=True)
         return link, slug(path.stem, default="budget")
     if getattr(args, "store", None) is not None:
         raise ValueError("--store caches a link file's chip transceiver; it applies to a link file")

@@ -256,13 +256,11 @@ def run_simulate_chip(standard: str, chip, osnr_db=None, *, n_symbols: int = 2**
     """Simulate the BER-vs-OSNR curve of a chip transceiver (`links.verdict.simulate_chip`, cached in the HDF5
     ``store``), print it beside the estimate, write ``simulate_<standard>-<modulator>.json`` (and ``json_path``).
     ``progress``: a progress bar on stderr (default: when stderr is a terminal)."""
-    import sys
-
     from links.standards import get_standard
     from links.verdict import simulate_chip
 
     std = get_standard(standard)
-    progress = sys.stderr.isatty() if progress is None else progress
+    progress = True if progress is None else progress  # shown on a terminal only (optolink.core.progress)
     t0 = time.perf_counter()
     perf = simulate_chip(chip, std, store=store, osnr_db=osnr_db, n_symbols=n_symbols, rng=seed, progress=progress)
     print(chip_summary_line(perf, time.perf_counter() - t0))

@@ -60,7 +60,6 @@ def link_mapping(target: str) -> dict:
 
 def run(args) -> int:
     import math
-    import sys
 
     from links.yields import ProcessVariation, TransmitterDesign, run_yield
     from photonics.modulators import MachZehnderModulator
@@ -82,7 +81,7 @@ def run(args) -> int:
     result = run_yield(design, link_mapping(args.link), chip=chip, driver=None if chip is not None else
                        driver_from_args(args), n_dies=args.dies, variation=variation, seed=args.seed,
                        store=args.store, scheduler=args.scheduler, workers=args.workers,
-                       progress=sys.stderr.isatty(), **extra)
+                       progress=True, **extra)
     from links.standards import get_standard
 
     std = get_standard(link_mapping(args.link)["standard"])

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from optolink.core.display import displayed
 from optolink.core.validate import check_array, check_real
 
 from .waveguides import SlabMode
@@ -126,6 +127,7 @@ def coupled_phase(mode: SlabMode, gap: float, radius: float, wavelength: float,
     return kappa_scale * (arc + straight)
 
 
+@displayed("method", "gap_min=min_gap:m", "gap_max=max_gap:m", "Lc=coupling_length:m", "κ_scale=kappa_scale")
 @dataclass(frozen=True)
 class CouplingModel:
     """Bus-ring coupler: method for κ(gap), manufacturable gap range and racetrack straight length.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.units import CARRIER_WAVELENGTH
 from optolink.core.validate import as_rng, check_positive, check_real
 
@@ -20,6 +21,7 @@ __all__ = ["PhaseNoiseLaser"]
 # --------------------------------------------------------------------------------------------------------
 # CW source for the coherent links
 # --------------------------------------------------------------------------------------------------------
+@displayed("P=power:W", "Δν=linewidth:Hz", "λ=wavelength:m", "RIN=rin_db_per_hz:dB/Hz")
 @dataclass(frozen=True)
 class PhaseNoiseLaser:
     """CW laser for link simulations: `power` (W), Lorentzian `linewidth` (Hz, FWHM; Wiener phase),

@@ -26,6 +26,7 @@ from scipy import fft as sfft
 from scipy.optimize import brentq
 
 from optolink.core.constants import EPS0, K_B, T_ROOM, Q, photon_energy
+from optolink.core.display import displayed
 from optolink.core.units import CARRIER_WAVELENGTH
 from optolink.core.validate import as_rng, check_array, check_positive, check_real
 
@@ -80,6 +81,7 @@ def _out(x):
     return x.item() if np.ndim(x) == 0 else x
 
 
+@displayed("Zt=transimpedance:Ω", "f3dB=bandwidth:Hz", "noise=input_noise_density:A/√Hz")
 @dataclass(frozen=True)
 class TransimpedanceAmplifier:
     """Linear TIA with a 2nd-order Butterworth response.
@@ -134,6 +136,7 @@ class TransimpedanceAmplifier:
         return v
 
 
+@displayed("R=responsivity:A/W", "f3dB=bandwidth:Hz", "C=capacitance:F", "Id=dark_current:A")
 @dataclass(frozen=True)
 class PinPhotodiode:
     """Ge-on-Si PIN photodiode (defaults: waveguide-coupled vertical PIN, 10 µm × 14 µm, 0.5 µm i-Ge).
@@ -301,6 +304,7 @@ class PinPhotodiode:
         return i
 
 
+@displayed("R=diode_a.responsivity:A/W", "f3dB=diode_a.bandwidth:Hz", "CMRR=common_mode_rejection_ratio_db:dB")
 @dataclass(frozen=True)
 class BalancedPhotodiode:
     """Two PIN photodiodes in series, output I_a − I_b (A), e.g. after a 90° hybrid.

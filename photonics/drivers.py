@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optolink.core.display import displayed
 from optolink.core.validate import check_bool, check_real
 
 __all__ = ["Driver", "SIGE_BANDWIDTH_SWING_PRODUCT"]
@@ -33,6 +34,7 @@ __all__ = ["Driver", "SIGE_BANDWIDTH_SWING_PRODUCT"]
 SIGE_BANDWIDTH_SWING_PRODUCT = 180e9  # Hz·V: bandwidth × output swing of SiGe linear drivers (Hersent 2025)
 
 
+@displayed("swing=swing_v:V", "f3dB=bandwidth:Hz", "Zout=output_impedance:Ω", "differential")
 @dataclass(frozen=True)
 class Driver:
     """Linear modulator driver (SI): swing (V peak-to-peak), differential or single-ended, −3 dB bandwidth

@@ -26,6 +26,7 @@ import numpy as np
 from scipy.special import ellipk
 
 from optolink.core.constants import EPS0, MU0, C
+from optolink.core.display import displayed
 from optolink.core.validate import check_real
 
 from .materials import EPS_SI, EPS_SIO2
@@ -37,6 +38,7 @@ def _k_ratio(k):
     return ellipk(k**2) / ellipk(1.0 - k**2)
 
 
+@displayed("w=signal_width:m", "gap=gap:m", "Z0=impedance_unloaded:Ω", "n_rf=rf_index_unloaded")
 @dataclass(frozen=True)
 class CoplanarElectrode:
     """Ground-signal-ground coplanar waveguide on an SOI wafer (all SI).
@@ -161,6 +163,7 @@ class CoplanarElectrode:
         return g + 1j * w * self.capacitance
 
 
+@displayed("Cpad=pad_capacitance:F")
 @dataclass(frozen=True)
 class LumpedElectrode:
     """A lumped drive: the source reaches both ends of the junction at once through short pads (all SI).

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from optolink.core.constants import C, H
+from optolink.core.display import displayed
 from optolink.core.units import CARRIER_WAVELENGTH
 from optolink.core.validate import check_positive, check_real
 
@@ -20,6 +21,7 @@ __all__ = ["LaserParams"]
 # --------------------------------------------------------------------------------------------------------
 # Parameters
 # --------------------------------------------------------------------------------------------------------
+@displayed("λ=wavelength:m", "V=volume:m³", "τn=tau_n:s", "τp=tau_p:s", "Γ=confinement", "αH=alpha_h")
 @dataclass(frozen=True)
 class LaserParams:
     """Rate-equation parameters (SI) of a single-mode semiconductor laser, plus its diode I-V.

@@ -44,8 +44,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from optolink.core.constants import K_B, Q
+from optolink.core.display import displayed
 from optolink.core.validate import check_array, check_positive, check_real
 
+from . import plots as _plots
 from .laser_estimators import chirp_from_power
 from .laser_params import LaserParams
 from .laser_simulation import simulate_lasers
@@ -115,6 +117,8 @@ def _maybe_scalar(x, like):
 # --------------------------------------------------------------------------------------------------------
 # The laser
 # --------------------------------------------------------------------------------------------------------
+@displayed("Ith=threshold_current:A", "I=operating_current:A", ("P", lambda la: la.figures()["power_w"], "W"),
+           ("f3dB", lambda la: la.figures()["bandwidth_hz"], "Hz"), "λ=params.wavelength:m")
 class RateEquationLaser:
     """Single-mode semiconductor laser from the rate equations (see the module docstring).
 
@@ -125,6 +129,8 @@ class RateEquationLaser:
     ``operating_current`` (A): the device's operating point, at which ``figures()`` is evaluated; None →
     2 × ``threshold_current()``.
     """
+
+    plot_li = _plots.li_curve  # plot_li(ax=None) → Axes (photonics.plots)
 
     def __init__(self, params: LaserParams | None = None, *, operating_current: float | None = None):
         params = LaserParams() if params is None else params

@@ -29,9 +29,11 @@ import numpy as np
 from scipy.optimize import brentq
 
 from optolink.core.constants import C
+from optolink.core.display import displayed
 from optolink.core.units import alpha_from_db_per_m, db_to_linear
 from optolink.core.validate import check_array, check_real
 
+from . import plots as _plots
 from .electrodes import (
     CoplanarElectrode,
     LumpedElectrode,
@@ -79,6 +81,7 @@ def _eo_response_on_grid(modulator: MachZehnderModulator, n_samples: int, sample
     return h
 
 
+@displayed("L=length:m", "Vπ=vpi:V", "f3dB=eo_bandwidth:Hz", "IL=insertion_loss_db:dB", "bias=bias_voltage:V")
 @dataclass(frozen=True)
 class MachZehnderModulator:
     """Push-pull or single-arm silicon MZM, traveling-wave or lumped by its electrode; all SI.
@@ -103,6 +106,9 @@ class MachZehnderModulator:
     splitter_imbalance_db: float = 0.3
     coupler_loss_db: float = 0.2
     passive_length: float = 0.5e-3
+
+    plot_transmission = _plots.mzm_transmission  # plot_transmission(ax=None) → Axes (photonics.plots)
+    plot_eo_response = _plots.eo_response  # plot_eo_response(ax=None) → Axes
 
     def __post_init__(self):
         if not isinstance(self.phase_shifter, DepletionPhaseShifter):
@@ -372,6 +378,7 @@ class MachZehnderModulator:
         return out
 
 
+@displayed("L=mzm_i.length:m", "Vπ=vpi:V", "f3dB=mzm_i.eo_bandwidth:Hz", "IL=mzm_i.insertion_loss_db:dB")
 @dataclass(frozen=True)
 class IQModulator:
     """Two nested MZMs (I and Q, each biased at null) with a 90° phase between them.
@@ -424,6 +431,7 @@ class IQModulator:
         return (ti + np.exp(1j * self.outer_phase) * tq) / 2
 
 
+@displayed("L=iq_x.mzm_i.length:m", "Vπ=iq_x.vpi:V", "f3dB=iq_x.mzm_i.eo_bandwidth:Hz", "PBC=pbc_loss_db:dB")
 @dataclass(frozen=True)
 class DualPolIQModulator:
     """Polarization-multiplexed IQ modulator: a splitter, two IQ modulators, a polarization rotator/combiner.

@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from optolink.core.constants import Q
+from optolink.core.display import displayed
 from optolink.core.units import alpha_from_db_per_m, db_per_m_from_alpha
 from optolink.core.validate import check_array, check_real
 
@@ -37,6 +38,7 @@ _FAR = 1.0  # m: "infinity" for the overlap integrals
 BIAS_VOLTAGE = 2.0  # V reverse: the depletion phase shifter's operating point, the default of every method
 
 
+@displayed("w=waveguide.width:m", "NA=na:m⁻³", "ND=nd:m⁻³", "VπL=vpi_l_v_cm:V·cm", "loss=loss_db_per_m:dB/m")
 @dataclass(frozen=True)
 class DepletionPhaseShifter:
     """Carrier-depletion phase shifter per unit length; all SI.
@@ -278,6 +280,7 @@ class DepletionPhaseShifter:
         }
 
 
+@displayed("Pπ=p_pi:W", "R=heater_resistance:Ω", "heater=heater_width:m")
 @dataclass(frozen=True)
 class ThermoOpticPhaseShifter:
     """Metal/doped heater above a waveguide; Pπ from the thermo-optic effect and 2-D heat conduction.

@@ -33,9 +33,11 @@ import numpy as np
 from scipy.optimize import brentq
 
 from optolink.core.constants import C
+from optolink.core.display import displayed
 from optolink.core.units import alpha_from_db_per_m
 from optolink.core.validate import check_array, check_real
 
+from . import plots as _plots
 from . import ring_dynamics
 from .couplers import CouplingModel, coupled_phase
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
@@ -64,6 +66,8 @@ def _default_ring_phase_shifter() -> DepletionPhaseShifter:
     return DepletionPhaseShifter(na=1.5e24, nd=1.5e24)
 
 
+@displayed("R=radius:m", "gap=gap:m", "λ0=resonance_wavelength:m:6", "Q=q_loaded", "ER=extinction_ratio_db:dB",
+           "f3dB=eo_bandwidth:Hz")
 @dataclass(frozen=True)
 class RingModulator:
     """Depletion-mode microring modulator, all-pass (``drop_gap=None``) or add-drop; all SI.
@@ -97,6 +101,9 @@ class RingModulator:
     source_impedance: float = 50.0
     excess_loss_db_per_m: float = 0.0
     order: int | None = None
+
+    plot_transmission = _plots.ring_transmission  # plot_transmission(ax=None) → Axes (photonics.plots)
+    plot_eo_response = _plots.eo_response  # plot_eo_response(ax=None) → Axes
 
     def __post_init__(self):
         if not isinstance(self.phase_shifter, DepletionPhaseShifter):

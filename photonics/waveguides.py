@@ -24,6 +24,7 @@ from functools import cached_property
 import numpy as np
 from scipy.optimize import brentq
 
+from optolink.core.display import displayed
 from optolink.core.units import CARRIER_WAVELENGTH
 from optolink.core.validate import check_array, check_real
 
@@ -93,6 +94,7 @@ class RibMode:
     n_si: float
 
 
+@displayed("w=width:m", "h=height:m", "slab=slab_height:m", "λ=wavelength:m", more=("n_eff=neff:", "n_g=group_index:"))
 @dataclass(frozen=True)
 class RibWaveguide:
     """Silicon rib waveguide in oxide: core ``width`` × ``height`` on a ``slab_height`` slab (all m).

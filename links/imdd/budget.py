@@ -7,9 +7,11 @@ import dataclasses
 import math
 
 from links.imdd.standards import ImddStandard, imdd_standard
+from optolink.core.display import displayed
 from optolink.core.validate import check_positive, check_real
 
 
+@displayed("std=standard", "OMA_rx=received_oma_dbm:dBm", "TDECQ=tdecq_db:dB", "margin=margin_db:dB", "verdict")
 @dataclasses.dataclass(frozen=True)
 class ImddBudget:
     """One lane's budget (dB/dBm) and verdict."""

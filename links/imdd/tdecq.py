@@ -38,7 +38,10 @@ from scipy import optimize
 from scipy.special import erfcinv
 
 from links.imdd import _tdecq_kernels as kern
+from optolink.core.display import displayed
 from optolink.core.validate import check_bool, check_int, check_positive, check_real
+
+from .. import plots as _plots
 
 BESSEL_THOMSON_NORMALISATION = 2.1140  # 802.3 clause 86A.5.1.1: y = 2.1140·j·f/f_r gives −3 dB at f_r
 HISTOGRAM_BINS_PER_OMA = 600
@@ -121,6 +124,7 @@ def bessel_thomson(frequency, bandwidth: float) -> np.ndarray:
     return 105.0 / (105.0 + 105.0 * y + 45.0 * y**2 + 10.0 * y**3 + y**4)
 
 
+@displayed("TDECQ=tdecq_db:dB", "OMA=oma_outer:W", "P_ave=average_power:W", "ER=extinction_ratio_db:dB")
 @dataclasses.dataclass(frozen=True)
 class TdecqResult:
     """One TDECQ measurement: the figure and what it was computed from (SI: W, s)."""
@@ -475,6 +479,7 @@ def oma_outer(waveform, sample_rate, baud_rate, *, standard="802.3cu") -> float:
     return measure_tdecq(waveform, sample_rate, baud_rate, standard=standard, equalize=False).oma_outer
 
 
+@displayed(("bins", lambda e: "×".join(map(str, e.counts.shape))), "t=time_ui:UI", "P=power:W")
 @dataclasses.dataclass(frozen=True)
 class EyeDiagram:
     """A 2-D histogram of the waveform folded on ``n_ui`` UI: ``counts[power_bin, time_bin]``."""
@@ -482,6 +487,8 @@ class EyeDiagram:
     counts: np.ndarray
     time_ui: np.ndarray  # bin centres, UI (0 UI = mean P_ave crossing)
     power: np.ndarray  # bin centres, W
+
+    plot = _plots.eye  # plot(ax=None) → Axes (links.plots)
 
 
 def eye_diagram(waveform, sample_rate, baud_rate, *, standard="802.3cu", reference_receiver: bool = True,

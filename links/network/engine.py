@@ -34,6 +34,7 @@ import numpy as np
 from links.budget import Span
 from links.nli import nli_coefficients
 from optolink.core.constants import C, H
+from optolink.core.display import displayed
 
 from .equipment import Spectrum
 from .model import EdfaNode, FiberNode, Fused, Roadm, TransceiverNode
@@ -242,6 +243,7 @@ def _roadm_target(e: Roadm, rt, degree: str, spectrum: Spectrum) -> np.ndarray:
     raise ValueError(f"Roadm {e.uid!r}: no equalisation target (field 'target_pch_out_db')")
 
 
+@displayed("L=length:m", "GSNR=gsnr_db:dB", "ROADMs=n_roadm_passes", "latency=latency_s:s", "CD=cd_ps_nm:ps/nm")
 @dataclass(frozen=True)
 class Lightpath:
     """Result of a propagation: per-channel arrays (low to high frequency) and path figures.

@@ -18,11 +18,15 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import dijkstra
 
+from optolink.core.display import displayed
+from optolink.core.progress import track
+
 from .engine import Lightpath, propagate
 from .model import Roadm
 from .modes import best_mode
 
 
+@displayed("src", "dst", "GSNR=lightpath.gsnr_db:dB", "mode=mode.name", "margin=margin_db:dB", "latency=latency_s:s")
 @dataclass(frozen=True)
 class PathResult:
     """A path between two transceivers with its QoT, the chosen mode and latency."""
@@ -81,11 +85,12 @@ def _no_transit(network):
     return [u for u in network.graph.terminals if isinstance(network.elements[u], TransceiverNode)]
 
 
-def all_pairs(network, modes=(), sources=None, targets=None) -> dict:
+def all_pairs(network, modes=(), sources=None, targets=None, progress: bool | None = None) -> dict:
     """{(src, dst): PathResult} for the shortest path (GNPy's weights) between every pair of transceivers.
 
     One Dijkstra call from all sources over the terminal graph in which each transceiver is split into a
-    source node (its outgoing hops) and a sink node (its incoming hops), so no path passes through one."""
+    source node (its outgoing hops) and a sink node (its incoming hops), so no path passes through one.
+    ``progress``: a bar per source on a terminal (``optolink.core.progress``)."""
     from scipy.sparse import csr_matrix
 
     from .model import TransceiverNode
@@ -108,7 +113,7 @@ def all_pairs(network, modes=(), sources=None, targets=None) -> dict:
     rows = [tidx[s] for s in sources]
     dist, pred = dijkstra(mat, directed=True, indices=rows, return_predecessors=True)
     out = {}
-    for r, s in enumerate(sources):
+    for r, s in enumerate(track(sources, label="network paths", unit="sources", enabled=progress)):
         for d in targets:
             j = tidx[d] + n
             if d == s or not np.isfinite(dist[r, j]):
