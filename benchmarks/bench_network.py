@@ -38,7 +38,7 @@ def run() -> list[dict]:
                          "optolink": f"{o_time:.3f} s", "peer": f"GNPy 3.0 {g_time:.2f} s",
                          "ratio": f"{g_time / o_time:.0f}x; max |ΔGSNR| {diff:.4f} dB",
                          "notes": "designed by GNPy (--save-network); path requests vs all_pairs"})
-    doc = example_metro(100, seed=11)
+    doc = example_metro(100, rng=11)
     net = build_native(doc)
     t0 = time.perf_counter()
     res = all_pairs(net, standard_modes())

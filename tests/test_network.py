@@ -132,7 +132,7 @@ def test_min_compute_set_equals_brute_force():
 
 
 def test_k_shortest_and_disjoint():
-    doc = example_metro(12, seed=1)
+    doc = example_metro(12, rng=1)
     net = build_native(doc)
     trx = sorted(net.transceivers())
     ks = k_shortest(net, trx[0], trx[5], k=3)
