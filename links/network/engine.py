@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from links.budget import Span
-from links.nli import nli_coefficients
+from links.nli import psi_matrices
 from optolink.core.constants import C, H
 
 from .equipment import Spectrum
@@ -69,12 +69,10 @@ def _fiber_span(network, fiber: FiberNode) -> Span:
 
 def _unit_nli_matrix(span: Span, spectrum: Spectrum) -> np.ndarray:
     """M[i, j] with P_NLI,i = γ²·L_eff²·P_i·Σ_j M[i, j]·P_j² for the span's fibre type (loss, dispersion) on the
-    spectrum's channels: the point-to-point engine's GN coefficients (`links.nli.nli_coefficients`) divided
-    by the span factor."""
+    spectrum's channels: the point-to-point engine's GN coefficients without their span factor
+    (`links.nli.psi_matrices`; `links.nli.nli_coefficients` = span factor × this), independent of the length."""
     f = spectrum.frequencies
-    scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
-    return nli_coefficients(f, np.full(f.size, spectrum.baud_rate), [span])[0] / scale
-
+    return psi_matrices(f, np.full(f.size, spectrum.baud_rate), [span])[0]
 
 
 def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:
@@ -89,7 +87,7 @@ def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) ->
     if key not in cache:
         cache[key] = _unit_nli_matrix(span, spectrum) * ft.gamma_scale(spectrum.frequencies)[:, None] ** 2
     scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
-    return scale * pch * (cache[key] @ pch**2)
+    return scale * pch * (cache[key] * pch**2).sum(axis=1)  # not BLAS: the same sums in every process
 
 
 def _gain_profile(amp_type, edfa: EdfaNode, gain: float, pch: np.ndarray, f: np.ndarray) -> np.ndarray:
