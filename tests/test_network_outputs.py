@@ -108,3 +108,29 @@ def test_bad_native_input_writes_nothing(case, match, tmp_path):
     out = tmp_path / "out"
     assert main(["network", str(f), "--out", str(out)]) == 2
     assert not out.exists()
+
+
+def test_native_schema_accepts_the_examples_and_refuses_bad_files():
+    """The JSON Schema of the native form accepts the built-in metros and the documented example, and refuses
+    what the builder refuses, naming the field."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    from links.network import native
+
+    validator = jsonschema.Draft202012Validator(native.SCHEMA)
+    for doc in (example_metro(), example_metro(100, rng=11, n_links=300, radius_km=60.0)):
+        assert not list(validator.iter_errors(doc))
+    text = native.__doc__.split("```yaml")[1].split("```")[0]
+    documented = yaml.safe_load(text)
+    documented.pop("equipment")  # names a file
+    assert not list(validator.iter_errors(documented))
+    net = build_native(documented)
+    assert len(net.sites) == 3 and net.sites["A"].kind == "compute"
+    spans = sorted(e.length for u, e in net.elements.items() if e.type == "Fiber" and "B → C" in u)
+    assert spans == [55e3, 60e3]  # explicit spans kept
+    bad = dict(documented, colour="red")
+    assert [e.message for e in validator.iter_errors(bad)] == [
+        "Additional properties are not allowed ('colour' was unexpected)"]
+    with pytest.raises(ValueError, match="colour"):
+        build_native(bad)

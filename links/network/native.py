@@ -7,6 +7,8 @@ max_span_loss_db: 22           # auto-placement rule (below)
 equipment: eqpt_config.json    # optional GNPy equipment file; default: the built-in library (BUILTIN_EQUIPMENT)
 sites:
   - {name: A, lat: 48.85, lon: 2.35, kind: compute, weight: 2.1}   # kind: compute | roadm | endpoint | amplifier
+  - {name: B, lat: 48.90, lon: 2.60, kind: roadm}
+  - {name: C, lat: 49.40, lon: 3.20}                                 # kind endpoint, weight 1
 links:
   - {from: A, to: B, length_km: 35.0, fiber: SSMF, loss_db_per_km: 0.21}   # both directions
   - {from: B, to: C, spans_km: [60, 55]}                                     # explicit spans
