@@ -134,3 +134,15 @@ def test_native_schema_accepts_the_examples_and_refuses_bad_files():
         "Additional properties are not allowed ('colour' was unexpected)"]
     with pytest.raises(ValueError, match="colour"):
         build_native(bad)
+
+
+def test_demo_section_writes_the_map_table_and_store(tmp_path):
+    from optolink.flows_network import demo_section
+
+    section = demo_section(tmp_path)
+    for f in section["files"]:
+        assert (tmp_path / f).is_file()
+    page = (tmp_path / "network" / "network.html").read_text()
+    assert "<svg" in page and page.count("<tr>") == section["n_paths"] + 1  # header + one row per path
+    assert section["n_paths"] == 40 * 39 and section["coverage"] >= 0.75
+    assert len(read_paths(tmp_path / "network" / "network.h5")["src"]) == section["n_paths"]
