@@ -21,7 +21,10 @@ propagates (``gnpy.core.elements``), so that the two compare:
 GSNR = S/(A + N) at the receiver, combined with the Tx OSNR and the ROADMs' add/drop OSNR (12.5 GHz, converted
 to the signal bandwidth). Every operation maps (S, A, N) affinely with one common factor given P, and P along
 a hop does not depend on the path, so hops are evaluated once per input power profile and cached
-(`segment`), and paths are compositions of cached hops.
+(`segment`; each ROADM pass once per ROADM, pass kind, egress degree and input powers), and paths are
+compositions of cached hops: a `PathState` (the stacked rows [S, A, N, Σ 1/SNR, CD] and the path sums) advanced
+by each segment's map X → gain·X + offset. `propagate` does it for one path; `links.network.tree` for all the
+paths out of a source at once, with the same maps in the same order.
 """
 
 from __future__ import annotations
@@ -404,7 +407,7 @@ def path_spectrum(network, path) -> Spectrum:
     return band_spectrum(network, lo, hi, f"path {path[0]!r} → {path[-1]!r}")
 
 
-class State:
+class PathState:
     """A point of a path: the stacked per-channel rows X = [S, A, N (W), Σ 1/SNR of Tx and add/drop OSNR (signal
     bandwidth), CD (ps/nm)], the total powers ``pch`` (W), and the path sums so far (PMD², PDL², latency,
     ROADM passes, filter penalty, fibre length)."""
@@ -416,7 +419,7 @@ class State:
         self.n_roadm, self.penalty_db, self.length = n_roadm, penalty_db, length
 
 
-def tx_state(network, spectrum: Spectrum) -> State:
+def tx_state(network, spectrum: Spectrum) -> PathState:
     """The state out of a transmitter: every channel at the Tx power, its Tx OSNR (one object per spectrum)."""
     cache = network._cache.setdefault("tx states", {})
     if id(spectrum) in cache and cache[id(spectrum)][0] is spectrum:
@@ -425,17 +428,17 @@ def tx_state(network, spectrum: Spectrum) -> State:
     bw_db = 10 * math.log10(spectrum.baud_rate / REF_BW)
     pch = np.full(n, 1e-3 * 10 ** (spectrum.tx_power_dbm / 10))
     x = np.stack([pch, np.zeros(n), np.zeros(n), _lin(-(np.full(n, spectrum.tx_osnr) - bw_db)), np.zeros(n)])
-    st = State(x, pch)
+    st = PathState(x, pch)
     cache[id(spectrum)] = (spectrum, st)
     return st
 
 
-def advance(st: State, seg: Segment) -> State:
+def advance(st: PathState, seg: Segment) -> PathState:
     """The state after a segment: X_out = gain·X_in + offset, the sums carried on."""
     length = st.length
     for x in seg.fibre_lengths:
         length += x
-    return State(seg.gain * st.x + seg.offset, seg.pch_out, st.pmd2 + seg.pmd2, st.pdl2 + seg.pdl2,
+    return PathState(seg.gain * st.x + seg.offset, seg.pch_out, st.pmd2 + seg.pmd2, st.pdl2 + seg.pdl2,
                  st.latency + seg.latency, st.n_roadm + seg.n_roadm, st.penalty_db + seg.penalty_db, length)
 
 
