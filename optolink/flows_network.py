@@ -1,8 +1,9 @@
 """``optolink network``: QoT, transceiver modes, latency circles and compute placement on a network; HTML + JSON.
 
 TOPOLOGY is a GNPy topology JSON (with ``--equipment``), a native YAML/JSON network, or ``example`` (the
-built-in synthetic 40-site metro). Everything is computed before anything is written (bad input writes
-nothing); the files are written atomically.
+built-in synthetic 40-site metro). Writes ``network.html`` (map, circles, path table), ``network.json`` and
+``network.h5`` (the HDF5 results store: runs ``paths`` and ``reach``, `links.network.pathstore`). Everything
+is computed before anything is written (bad input writes nothing); the files are written together, atomically.
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ def load(topology: str, equipment: str | None):
 
 def analyse(network, *, compute=None, target=0.75, budget_rtt_s=1e-3, margin_db=1.0, regenerate=True) -> dict:
     """All-pairs paths with modes, reach, coverage and (without ``compute``) the smallest compute set."""
+    return analyse_with_table(network, compute=compute, target=target, budget_rtt_s=budget_rtt_s,
+                              margin_db=margin_db, regenerate=regenerate)[0]
+
+
+def analyse_with_table(network, *, compute=None, target=0.75, budget_rtt_s=1e-3, margin_db=1.0,
+                       regenerate=True):
+    """(`analyse`'s result, the all-pairs `PathTable`, the `Reach`)."""
     from links.network import standard_modes
     from links.network.coverage import coverage, covered_sites, min_compute_set, reach_from_paths
     from links.network.paths import all_pairs
@@ -81,15 +89,18 @@ def analyse(network, *, compute=None, target=0.75, budget_rtt_s=1e-3, margin_db=
         placement = min_compute_set(reach, target, weights)
         chosen = list(placement.compute)
     rows = []
-    for (s, d), r in sorted(paths.items()):
-        lp = r.lightpath
-        rows.append({"src": network.site_of(s), "dst": network.site_of(d), "length_km": lp.length / 1e3,
-                     "roadm_passes": lp.n_roadm_passes, "gsnr_mean_db_signal_bw": lp.gsnr_db,
-                     "gsnr_worst_db_12p5ghz": lp.worst_gsnr_ref_db,
-                     "mode": r.mode.name if r.mode else None, "mode_source": r.mode.source if r.mode else None,
-                     "rate_gbps": r.mode.rate / 1e9 if r.mode else 0.0, "margin_db": r.margin_db,
-                     "latency_one_way_us": r.latency_s * 1e6, "rtt_us": 2 * r.latency_s * 1e6})
-    return {
+    for j in sorted(range(len(paths)), key=lambda j: (paths.src[j], paths.dst[j])):
+        mi = int(paths.mode_index[j])
+        m = modes[mi] if mi >= 0 else None
+        lat = float(paths.latency_s[j])
+        rows.append({"src": network.site_of(paths.src[j]), "dst": network.site_of(paths.dst[j]),
+                     "length_km": float(paths.length[j]) / 1e3, "roadm_passes": int(paths.n_roadm[j]),
+                     "gsnr_mean_db_signal_bw": float(paths.gsnr_db[j]),
+                     "gsnr_worst_db_12p5ghz": float(paths.worst_gsnr_ref_db[j]),
+                     "mode": m.name if m else None, "mode_source": m.source if m else None,
+                     "rate_gbps": m.rate / 1e9 if m else 0.0, "margin_db": float(paths.margin_db[j]) if m else None,
+                     "latency_one_way_us": lat * 1e6, "rtt_us": 2 * lat * 1e6})
+    result = {
         "network": network.name, "n_sites": len(reach.sites), "n_elements": len(network.elements),
         "budget_rtt_s": budget_rtt_s, "regeneration": regenerate,
         "modes": [{"name": m.name, "rate_gbps": m.rate / 1e9, "required_osnr_db_12p5ghz": m.required_osnr_db,
@@ -101,6 +112,7 @@ def analyse(network, *, compute=None, target=0.75, budget_rtt_s=1e-3, margin_db=
                                                       "target": target},
         "paths": rows, "warnings": list(network.warnings), "elapsed_s": time.perf_counter() - t0,
     }
+    return result, paths, reach
 
 
 def _svg(network, result) -> str:
@@ -171,7 +183,29 @@ def html_report(network, result) -> str:
 {rows}</table></body></html>"""
 
 
+def store_bytes(network, table, reach, result) -> bytes:
+    """The HDF5 results store (`links.network.pathstore`: runs ``paths`` and ``reach``) as bytes, built in a
+    temporary directory so that it is written with the other outputs, all or nothing."""
+    import tempfile
+
+    from links.network.pathstore import save_paths
+
+    with tempfile.TemporaryDirectory(prefix="optolink-network-") as tmp:
+        path = pathlib.Path(tmp) / "network.h5"
+        save_paths(path, network, table, reach=reach, compute=result["compute"],
+                   attrs={"coverage": result["coverage"], "budget_rtt_s": result["budget_rtt_s"]})
+        return path.read_bytes()
+
+
 def run_network(args: argparse.Namespace) -> int:
+    result, written = _run(args)
+    print(f"{result['network']}: {result['n_sites']} sites, compute {result['compute']}, coverage "
+          f"{result['coverage']:.1%} within {result['budget_rtt_s'] * 1e3:g} ms RTT ({result['elapsed_s']:.1f} s)")
+    print("wrote " + ", ".join(str(w) for w in written))
+    return 0
+
+
+def _run(args: argparse.Namespace):
     from optolink.core.files import write_files_atomic
     from optolink.core.serialize import jsonable
 
@@ -180,20 +214,27 @@ def run_network(args: argparse.Namespace) -> int:
         raise ValueError(f"--target-coverage must be in (0, 1]; got {args.target_coverage}")
     network = load(args.topology, args.equipment)
     compute = [c.strip() for c in args.compute.split(",") if c.strip()] if args.compute else None
-    result = analyse(network, compute=compute, target=args.target_coverage or 0.75, budget_rtt_s=budget,
-                     margin_db=args.margin_db, regenerate=not args.no_regeneration)
+    result, table, reach = analyse_with_table(network, compute=compute, target=args.target_coverage or 0.75,
+                                              budget_rtt_s=budget, margin_db=args.margin_db,
+                                              regenerate=not args.no_regeneration)
     files = {"network.json": json.dumps(jsonable(result), indent=1).encode(),
-             "network.html": html_report(network, result).encode()}
-    written = write_files_atomic(args.out, files)
-    print(f"{result['network']}: {result['n_sites']} sites, compute {result['compute']}, coverage "
-          f"{result['coverage']:.1%} within {budget * 1e3:g} ms RTT ({result['elapsed_s']:.1f} s)")
-    print("wrote " + ", ".join(str(w) for w in written))
-    return 0
+             "network.html": html_report(network, result).encode(),
+             "network.h5": store_bytes(network, table, reach, result)}
+    return result, write_files_atomic(args.out, files)
 
 
 def demo_section(out_dir: pathlib.Path) -> dict:
+    """The built-in 40-site metro: all-pairs QoT with the 400ZR / OpenZR+ / 800ZR modes, 1 ms RTT circles and
+    the fewest compute sites covering 75 %; writes ``network/network.{html,json,h5}`` under ``out_dir``."""
     ns = argparse.Namespace(topology="example", equipment=None, compute=None, target_coverage=0.75,
                             budget_rtt="1ms", margin_db=1.0, no_regeneration=False,
                             out=pathlib.Path(out_dir) / "network")
-    run_network(ns)
-    return {"files": ["network/network.json", "network/network.html"]}
+    result, _ = _run(ns)
+    modes: dict = {}
+    for r in result["paths"]:
+        modes[r["mode"] or "none"] = modes.get(r["mode"] or "none", 0) + 1
+    print(f"{result['network']}: {len(result['paths'])} paths {modes}; compute {result['compute']} covers "
+          f"{result['coverage']:.1%} within {result['budget_rtt_s'] * 1e3:g} ms RTT")
+    return {"files": ["network/network.json", "network/network.html", "network/network.h5"],
+            "n_paths": len(result["paths"]), "modes": modes, "compute": result["compute"],
+            "coverage": result["coverage"]}

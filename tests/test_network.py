@@ -57,10 +57,36 @@ def test_lightpaths_match_gnpy(gnpy_case):
 
 @needs_gnpy
 def test_all_pairs_paths_are_gnpy_paths(gnpy_case):
+    """All pairs at once (shortest-path trees): GNPy's paths, GSNR within 0.2 dB (mean and every channel) and
+    latency within 0.01 ms of GNPy's transmission."""
     net, ref, _, _ = gnpy_case
     paths = all_pairs(net)
     for r in ref:
-        assert list(paths[(r["src"], r["dst"])].lightpath.path) == r["path"]
+        lp = paths[(r["src"], r["dst"])].lightpath
+        assert list(lp.path) == r["path"]
+        assert abs(lp.gsnr_db - r["gsnr_db"]) < 0.2
+        assert np.max(np.abs(lp.gsnr_channels_db - r["gsnr_channels_db"])) < 0.2
+        assert abs(lp.latency_s - r["latency_s"]) < 1e-5
+
+
+@needs_gnpy
+def test_unknown_fields_are_reported_and_kept(gnpy_case, tmp_path):
+    """A field the model does not know is listed in ``network.warnings`` (element and field) and written back by
+    the export, never dropped."""
+    _, _, saved, eqpt = gnpy_case
+    topo = json.loads(saved.read_text())
+    fib = next(e for e in topo["elements"] if e["type"] == "Fiber")
+    fib["params"]["vendor_colour"] = "blue"
+    roadm = next(e for e in topo["elements"] if e["type"] in ("Roadm", "Transceiver"))
+    roadm["owner"] = "metro-ops"
+    (tmp_path / "t.json").write_text(json.dumps(topo))
+    net = load_gnpy(tmp_path / "t.json", eqpt)
+    assert any(fib["uid"] in w and "'vendor_colour'" in w for w in net.warnings)
+    assert any(roadm["uid"] in w and "'owner'" in w for w in net.warnings)
+    out, _ = export_gnpy(net)
+    back = {e["uid"]: e for e in out["elements"]}
+    assert back[fib["uid"]]["params"]["vendor_colour"] == "blue"
+    assert back[roadm["uid"]]["owner"] == "metro-ops"
 
 
 @needs_gnpy
@@ -132,7 +158,7 @@ def test_min_compute_set_equals_brute_force():
 
 
 def test_k_shortest_and_disjoint():
-    doc = example_metro(12, seed=1)
+    doc = example_metro(12, rng=1)
     net = build_native(doc)
     trx = sorted(net.transceivers())
     ks = k_shortest(net, trx[0], trx[5], k=3)

@@ -43,15 +43,22 @@ class Reach:
 
 
 def reach_from_paths(network, paths: dict, budget_rtt_s: float = 1e-3, regenerate: bool = True) -> Reach:
-    """`Reach` from all-pairs `PathResult`s (`links.network.paths.all_pairs`)."""
+    """`Reach` from all-pairs `PathResult`s (`links.network.paths.all_pairs`: a `PathTable`, or any mapping
+    {(src, dst): PathResult})."""
     trx = network.transceivers()
     names = tuple(network.site_of(t) for t in trx)
     k = {t: i for i, t in enumerate(trx)}
     n = len(trx)
     one_way = np.full((n, n), np.inf)
-    for (s, d), r in paths.items():
-        if r.feasible:
-            one_way[k[s], k[d]] = r.latency_s
+    if hasattr(paths, "feasible") and hasattr(paths, "src"):  # a PathTable: its arrays
+        ok = np.flatnonzero(paths.feasible)
+        rows = np.array([k[paths.src[i]] for i in ok], dtype=int)
+        cols = np.array([k[paths.dst[i]] for i in ok], dtype=int)
+        one_way[rows, cols] = paths.latency_s[ok]
+    else:
+        for (s, d), r in paths.items():
+            if r.feasible:
+                one_way[k[s], k[d]] = r.latency_s
     np.fill_diagonal(one_way, 0.0)
     if regenerate:
         w = np.where(np.isfinite(one_way), one_way, 0.0)

@@ -21,7 +21,10 @@ propagates (``gnpy.core.elements``), so that the two compare:
 GSNR = S/(A + N) at the receiver, combined with the Tx OSNR and the ROADMs' add/drop OSNR (12.5 GHz, converted
 to the signal bandwidth). Every operation maps (S, A, N) affinely with one common factor given P, and P along
 a hop does not depend on the path, so hops are evaluated once per input power profile and cached
-(`segment`), and paths are compositions of cached hops.
+(`segment`; each ROADM pass once per ROADM, pass kind, egress degree and input powers), and paths are
+compositions of cached hops: a `PathState` (the stacked rows [S, A, N, Σ 1/SNR, CD] and the path sums) advanced
+by each segment's map X → gain·X + offset. `propagate` does it for one path; `links.network.tree` for all the
+paths out of a source at once, with the same maps in the same order.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from links.budget import Span
-from links.nli import nli_coefficients
+from links.nli import psi_matrices
 from optolink.core.constants import C, H
 from optolink.core.display import displayed
 
@@ -70,12 +73,10 @@ def _fiber_span(network, fiber: FiberNode) -> Span:
 
 def _unit_nli_matrix(span: Span, spectrum: Spectrum) -> np.ndarray:
     """M[i, j] with P_NLI,i = γ²·L_eff²·P_i·Σ_j M[i, j]·P_j² for the span's fibre type (loss, dispersion) on the
-    spectrum's channels: the point-to-point engine's GN coefficients (`links.nli.nli_coefficients`) divided
-    by the span factor."""
+    spectrum's channels: the point-to-point engine's GN coefficients without their span factor
+    (`links.nli.psi_matrices`; `links.nli.nli_coefficients` = span factor × this), independent of the length."""
     f = spectrum.frequencies
-    scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
-    return nli_coefficients(f, np.full(f.size, spectrum.baud_rate), [span])[0] / scale
-
+    return psi_matrices(f, np.full(f.size, spectrum.baud_rate), [span])[0]
 
 
 def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) -> np.ndarray:
@@ -90,7 +91,7 @@ def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) ->
     if key not in cache:
         cache[key] = _unit_nli_matrix(span, spectrum) * ft.gamma_scale(spectrum.frequencies)[:, None] ** 2
     scale = (span.gamma_per_w_km / 1e3) ** 2 * span.effective_length ** 2
-    return scale * pch * (cache[key] @ pch**2)
+    return scale * pch * (cache[key] * pch**2).sum(axis=1)  # not BLAS: the same sums in every process
 
 
 def _gain_profile(amp_type, edfa: EdfaNode, gain: float, pch: np.ndarray, f: np.ndarray) -> np.ndarray:
@@ -140,24 +141,64 @@ class Segment:
     pmd2: float  # s²
     pdl2: float  # dB²
     latency: float  # s
-    osnr_db: list  # add/drop OSNR contributions (12.5 GHz), dB per channel
+    inv_snr: np.ndarray | None  # Σ 1/SNR of the add/drop OSNR contributions, in the signal bandwidth (None: none)
+    n_roadm: int = 0
+    penalty_db: float = 0.0  # Σ ROADM filter penalties (dB)
+    fibre_lengths: tuple = ()  # m, in path order
+
+    offset: np.ndarray | None = None  # given when shared (a ROADM pass's is the same for every input)
+
+    def __post_init__(self):
+        # the map on the stacked state rows [S, A, N, Σ 1/SNR, CD]: X_out = gain·X_in + offset
+        n = self.c.size
+        self.gain = np.empty((5, n))
+        self.gain[:3] = self.c
+        self.gain[3:] = 1.0
+        if self.offset is None:
+            self.offset = np.stack([np.zeros(n), self.d_ase, self.d_nli,
+                                    np.zeros(n) if self.inv_snr is None else self.inv_snr, self.cd])
 
 
 def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Segment:
-    """Propagate the powers ``pch_in`` (W) through ``steps`` = ((uid, from_uid, to_uid), ...); cached."""
-    key = (steps, spectrum, np.round(_db(pch_in), 9).tobytes())  # 1e-9 dB: equal powers reached by any path
+    """Propagate the powers ``pch_in`` (W) through ``steps`` = ((uid, from_uid, to_uid), ...); cached.
+
+    Two cache levels: by the identity of ``pch_in`` (the output array of a cached segment, or the Tx powers of
+    `tx_state`, reused by every path through it), then by its value rounded to 1e-9 dB — the segment is
+    evaluated at the rounded powers, so equal powers reached by any path share one evaluation and no result
+    depends on the order in which paths are evaluated (a distributed run equals the serial one)."""
+    fast = network._cache.setdefault("segments by identity", {})
+    fkey = (steps, id(spectrum), id(pch_in))
+    hit = fast.get(fkey)
+    if hit is not None and hit[0] is pch_in and hit[1] is spectrum:
+        return hit[2]
+    what = steps
+    is_pass = len(steps) == 1 and isinstance(network.elements[steps[0][0]], Roadm)
+    if is_pass:  # a pass depends on its kind only
+        uid, before, after = steps[0]
+        what = ("pass", uid, _pass_kind(network, before, after), after)
+    q = np.round(10.0 * np.log10(pch_in), 9)  # dB to 1e-9 dB: equal powers reached by any path share a segment
+    key = (what, spectrum, q.tobytes())
     cache = network._cache
     if key in cache:
+        fast[fkey] = (pch_in, spectrum, cache[key])
         return cache[key]
+    pch_q = 10.0 ** (q / 10.0)  # evaluated at the rounded powers, so that no result depends on evaluation order
+    if is_pass:
+        seg = cache[key] = _roadm_pass(network, what[1], what[2], what[3], pch_q, spectrum)
+        fast[fkey] = (pch_in, spectrum, seg)
+        return seg
     f = spectrum.frequencies
     n = f.size
     c = np.ones(n)
     da = np.zeros(n)
     dn = np.zeros(n)
-    p = pch_in.copy()
+    p = pch_q
     cd = np.zeros(n)
-    pmd2 = pdl2 = latency = 0.0
-    osnr = []
+    pmd2 = pdl2 = latency = penalty = 0.0
+    n_roadm = 0
+    inv_snr = None
+    fibres = []
+    bw_db = 10 * math.log10(spectrum.baud_rate / REF_BW)
     eq = network.equipment
 
     def scale(g):
@@ -181,6 +222,7 @@ def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Se
             pmd = (e.pmd_coef if e.pmd_coef is not None else ft.pmd_coef) * math.sqrt(e.length)
             pmd2 += pmd**2
             latency += e.length * network.group_index / C
+            fibres.append(e.length)
             scale(_lin(-(e.loss_coef * e.length / 1e3)) * _lin(-e.con_out))
         elif isinstance(e, EdfaNode):
             at = eq.amplifier(e.type_variety, uid)
@@ -201,9 +243,7 @@ def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Se
             scale(_lin(-e.loss))
         elif isinstance(e, Roadm):
             rt = eq.roadm(e.type_variety, uid)
-            kind = ("add" if isinstance(network.elements.get(before), TransceiverNode) else
-                    "drop" if isinstance(network.elements.get(after), TransceiverNode) else "express")
-            imp = rt.impairment(kind)
+            imp = rt.impairment(_pass_kind(network, before, after))
             scale(_lin(-imp.maxloss_db))
             target = _roadm_target(e, rt, after, spectrum)
             net_in = _db(p) + 30.0
@@ -211,17 +251,51 @@ def segment(network, steps: tuple, pch_in: np.ndarray, spectrum: Spectrum) -> Se
             new_target = target - (np.abs(x) - x) / 2
             scale(_lin(-(net_in - new_target)))
             if imp.osnr_db is not None:
-                osnr.append(np.full(n, imp.osnr_db))
+                term = _lin(-(np.full(n, imp.osnr_db) - bw_db))  # 1/SNR in the signal bandwidth
+                inv_snr = term if inv_snr is None else inv_snr + term
             pmd2 += imp.pmd**2
             pdl2 += imp.pdl_db**2
             latency += network.roadm_latency_s
+            penalty += rt.filter_penalty_db
+            n_roadm += 1
         elif isinstance(e, TransceiverNode):
             pass
         else:  # pragma: no cover - the loaders only build the five types
             raise ValueError(f"element {uid!r}: unsupported type {e.type}")
-    seg = Segment(c, da, dn, p, cd, pmd2, pdl2, latency, osnr)
+    seg = Segment(c, da, dn, p, cd, pmd2, pdl2, latency, inv_snr, n_roadm, penalty, tuple(fibres))
     cache[key] = seg
+    fast[fkey] = (pch_in, spectrum, seg)
     return seg
+
+
+def _roadm_pass(network, uid: str, kind: str, after: str, pch_in: np.ndarray, spectrum: Spectrum) -> Segment:
+    """One ROADM pass (the Roadm case of `segment`, with its constants cached per ROADM, kind and egress)."""
+    ckey = ("pass constants", uid, kind, after, spectrum)
+    k = network._cache.get(ckey)
+    if k is None:
+        e = network.elements[uid]
+        rt = network.equipment.roadm(e.type_variety, uid)
+        imp = rt.impairment(kind)
+        n = spectrum.n_channels
+        bw_db = 10 * math.log10(spectrum.baud_rate / REF_BW)
+        inv = None if imp.osnr_db is None else _lin(-(np.full(n, imp.osnr_db) - bw_db))
+        zeros = np.zeros(n)
+        offset = np.stack([zeros, zeros, zeros, zeros if inv is None else inv, zeros])
+        k = network._cache[ckey] = (float(_lin(-imp.maxloss_db)), _roadm_target(e, rt, after, spectrum), inv,
+                                    offset, zeros, imp.pmd**2, imp.pdl_db**2, network.roadm_latency_s,
+                                    rt.filter_penalty_db)
+    loss, target, inv, offset, zeros, pmd2, pdl2, latency, penalty = k
+    p = pch_in * loss
+    net_in = 10.0 * np.log10(p) + 30.0
+    x = net_in - target
+    new_target = target - (np.abs(x) - x) / 2  # a ROADM only attenuates: a channel below target stays
+    g = 10.0 ** (-(net_in - new_target) / 10.0)
+    return Segment(loss * g, zeros, zeros, p * g, zeros, pmd2, pdl2, latency, inv, 1, penalty, (), offset)
+
+
+def _pass_kind(network, before, after) -> str:
+    return ("add" if isinstance(network.elements.get(before), TransceiverNode) else
+            "drop" if isinstance(network.elements.get(after), TransceiverNode) else "express")
 
 
 def _roadm_target(e: Roadm, rt, degree: str, spectrum: Spectrum) -> np.ndarray:
@@ -249,7 +323,8 @@ class Lightpath:
     """Result of a propagation: per-channel arrays (low to high frequency) and path figures.
 
     ``gsnr_db`` is the channel mean of ``gsnr_channels_db`` (signal bandwidth, what GNPy prints);
-    ``gsnr_ref_db`` per channel in 12.5 GHz; ``latency_s`` one way (fibre + node latencies).
+    ``gsnr_ref_db`` per channel in 12.5 GHz; ``latency_s`` one way (fibre + node latencies);
+    ``filter_penalty_db`` the ROADM filter penalties of the path (counted against a mode's margin).
     """
 
     path: tuple[str, ...]
@@ -265,6 +340,7 @@ class Lightpath:
     latency_s: float
     length: float
     n_roadm_passes: int
+    filter_penalty_db: float = 0.0  # Σ ROADM filter penalties on the path
 
     @property
     def gsnr_db(self) -> float:
@@ -299,24 +375,73 @@ def path_steps(network, path) -> list[tuple]:
     return chunks
 
 
-def path_spectrum(network, path) -> Spectrum:
-    """The design spectrum restricted to the channels whose slot fits every amplifier band on the path (GNPy's
-    ``filter_si``: f − spacing/2 ≥ f_min and f + spacing/2 ≤ f_max)."""
+def band_spectrum(network, lo: float, hi: float, where: str = "path") -> Spectrum:
+    """The design spectrum restricted to the channels whose slot fits the amplifier band [lo, hi] (Hz; GNPy's
+    ``filter_si``: f − spacing/2 ≥ f_min and f + spacing/2 ≤ f_max); one object per band (cached)."""
+    cache = network._cache.setdefault("band spectra", {})
+    if (lo, hi) in cache:
+        return cache[(lo, hi)]
     sp = network.equipment.spectrum
+    f = sp.frequencies
+    keep = f[(f - sp.spacing / 2 >= lo) & (f + sp.spacing / 2 <= hi)]
+    if keep.size == 0:
+        raise ValueError(f"{where}: no channel of the design spectrum fits the amplifier band "
+                         f"{lo / 1e12:.3f}-{hi / 1e12:.3f} THz")
+    out = sp if keep.size == f.size else replace(sp, f_min=float(keep[0]), f_max=float(keep[-1]) + sp.spacing / 2)
+    cache[(lo, hi)] = out
+    return out
+
+
+def amplifier_band(network, elements) -> tuple[float, float]:
+    """(lo, hi): the intersection of the bands of the amplifiers among ``elements`` (±inf without one)."""
     lo, hi = -math.inf, math.inf
-    for uid in path:
+    for uid in elements:
         e = network.elements[uid]
         if isinstance(e, EdfaNode):
             at = network.equipment.amplifier(e.type_variety, uid)
             lo, hi = max(lo, at.f_min), min(hi, at.f_max)
-    f = sp.frequencies
-    keep = f[(f - sp.spacing / 2 >= lo) & (f + sp.spacing / 2 <= hi)]
-    if keep.size == 0:
-        raise ValueError(f"path {path[0]!r} → {path[-1]!r}: no channel of the design spectrum fits the amplifier "
-                         f"band {lo / 1e12:.3f}-{hi / 1e12:.3f} THz")
-    if keep.size == f.size:
-        return sp
-    return replace(sp, f_min=float(keep[0]), f_max=float(keep[-1]) + sp.spacing / 2)
+    return lo, hi
+
+
+def path_spectrum(network, path) -> Spectrum:
+    """The design spectrum restricted to the channels whose slot fits every amplifier band on the path."""
+    lo, hi = amplifier_band(network, path)
+    return band_spectrum(network, lo, hi, f"path {path[0]!r} → {path[-1]!r}")
+
+
+class PathState:
+    """A point of a path: the stacked per-channel rows X = [S, A, N (W), Σ 1/SNR of Tx and add/drop OSNR (signal
+    bandwidth), CD (ps/nm)], the total powers ``pch`` (W), and the path sums so far (PMD², PDL², latency,
+    ROADM passes, filter penalty, fibre length)."""
+
+    __slots__ = ("x", "pch", "pmd2", "pdl2", "latency", "n_roadm", "penalty_db", "length")
+
+    def __init__(self, x, pch, pmd2=0.0, pdl2=0.0, latency=0.0, n_roadm=0, penalty_db=0.0, length=0.0):
+        self.x, self.pch, self.pmd2, self.pdl2, self.latency = x, pch, pmd2, pdl2, latency
+        self.n_roadm, self.penalty_db, self.length = n_roadm, penalty_db, length
+
+
+def tx_state(network, spectrum: Spectrum) -> PathState:
+    """The state out of a transmitter: every channel at the Tx power, its Tx OSNR (one object per spectrum)."""
+    cache = network._cache.setdefault("tx states", {})
+    if id(spectrum) in cache and cache[id(spectrum)][0] is spectrum:
+        return cache[id(spectrum)][1]
+    n = spectrum.n_channels
+    bw_db = 10 * math.log10(spectrum.baud_rate / REF_BW)
+    pch = np.full(n, 1e-3 * 10 ** (spectrum.tx_power_dbm / 10))
+    x = np.stack([pch, np.zeros(n), np.zeros(n), _lin(-(np.full(n, spectrum.tx_osnr) - bw_db)), np.zeros(n)])
+    st = PathState(x, pch)
+    cache[id(spectrum)] = (spectrum, st)
+    return st
+
+
+def advance(st: PathState, seg: Segment) -> PathState:
+    """The state after a segment: X_out = gain·X_in + offset, the sums carried on."""
+    length = st.length
+    for x in seg.fibre_lengths:
+        length += x
+    return PathState(seg.gain * st.x + seg.offset, seg.pch_out, st.pmd2 + seg.pmd2, st.pdl2 + seg.pdl2,
+                 st.latency + seg.latency, st.n_roadm + seg.n_roadm, st.penalty_db + seg.penalty_db, length)
 
 
 def propagate(network, path, *, spectrum: Spectrum | None = None) -> Lightpath:
@@ -332,34 +457,26 @@ def propagate(network, path, *, spectrum: Spectrum | None = None) -> Lightpath:
         if b not in network.graph.succ[a]:
             raise ValueError(f"path: no connection from {a!r} to {b!r}")
     sp = spectrum if spectrum is not None else path_spectrum(network, path)
-    n = sp.n_channels
-    pch = np.full(n, 1e-3 * 10 ** (sp.tx_power_dbm / 10))
-    s, a, nli = pch.copy(), np.zeros(n), np.zeros(n)
-    cd = np.zeros(n)
-    pmd2 = pdl2 = lat = 0.0
-    osnr = [np.full(n, sp.tx_osnr)]
+    st = tx_state(network, sp)
     for chunk in path_steps(network, path):
-        seg = segment(network, chunk, pch, sp)
-        s, a, nli = seg.c * s, seg.c * a + seg.d_ase, seg.c * nli + seg.d_nli
-        pch = seg.pch_out
-        cd = cd + seg.cd
-        pmd2 += seg.pmd2
-        pdl2 += seg.pdl2
-        lat += seg.latency
-        osnr += seg.osnr_db
-    return _result(network, path, sp, s, a, nli, pch, cd, pmd2, pdl2, lat, osnr)
+        st = advance(st, segment(network, chunk, st.pch, sp))
+    return lightpaths(network, [path], sp, [st])[0]
 
 
-def _result(network, path, sp, s, a, nli, pch, cd, pmd2, pdl2, lat, osnr) -> Lightpath:
+def lightpaths(network, paths, sp: Spectrum, states) -> list[Lightpath]:
+    """`Lightpath`s of element ``paths`` from their end states (all on spectrum ``sp``), evaluated together."""
     bw_db = 10 * math.log10(sp.baud_rate / REF_BW)
-    added = sum(_lin(-(o - bw_db)) for o in osnr)  # 1/SNR in the signal bandwidth
+    x = np.stack([st.x for st in states])  # (paths, 5, channels)
+    s, a, nli, added, cd = x[:, 0], x[:, 1], x[:, 2], x[:, 3], x[:, 4]
+    pch = np.stack([st.pch for st in states])
     with np.errstate(divide="ignore"):
-        gsnr = -_db((a + nli) / s + added)
-        osnr_ase = -_db(a / s + added) + bw_db
-        snr_nli = _db(s / nli)
-    els = network.elements
-    length = sum(els[u].length for u in path if isinstance(els[u], FiberNode))
-    return Lightpath(path=tuple(path), frequency=sp.frequencies, baud_rate=sp.baud_rate, gsnr_channels_db=gsnr,
-                     osnr_ase_db=osnr_ase, snr_nli_db=snr_nli, rx_power_dbm=_db(pch) + 30.0, cd_ps_nm=cd,
-                     pmd_s=math.sqrt(pmd2), pdl_db=math.sqrt(pdl2), latency_s=lat, length=length,
-                     n_roadm_passes=sum(1 for u in path if isinstance(els[u], Roadm)))
+        gsnr = -10.0 * np.log10((a + nli) / s + added)
+        osnr_ase = -10.0 * np.log10(a / s + added) + bw_db
+        snr_nli = 10.0 * np.log10(s / nli)
+        rx = 10.0 * np.log10(pch) + 30.0
+    f = sp.frequencies
+    return [Lightpath(path=tuple(p), frequency=f, baud_rate=sp.baud_rate, gsnr_channels_db=gsnr[k],
+                      osnr_ase_db=osnr_ase[k], snr_nli_db=snr_nli[k], rx_power_dbm=rx[k], cd_ps_nm=cd[k],
+                      pmd_s=math.sqrt(st.pmd2), pdl_db=math.sqrt(st.pdl2), latency_s=st.latency,
+                      length=st.length, n_roadm_passes=st.n_roadm, filter_penalty_db=st.penalty_db)
+            for k, (p, st) in enumerate(zip(paths, states, strict=True))]

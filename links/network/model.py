@@ -152,6 +152,11 @@ class Network:
         self._graph = ElementGraph(self)
         self._cache: dict = {}
 
+    def __getstate__(self):  # pickled (e.g. to Dask workers) without the evaluation caches
+        state = self.__dict__.copy()
+        state["_cache"] = {}
+        return state
+
     # --- structure -------------------------------------------------------------------------------------
     def validate(self) -> None:
         """ValueError naming the element and field for a dangling connection, an unknown type reference, or an

@@ -7,6 +7,8 @@ max_span_loss_db: 22           # auto-placement rule (below)
 equipment: eqpt_config.json    # optional GNPy equipment file; default: the built-in library (BUILTIN_EQUIPMENT)
 sites:
   - {name: A, lat: 48.85, lon: 2.35, kind: compute, weight: 2.1}   # kind: compute | roadm | endpoint | amplifier
+  - {name: B, lat: 48.90, lon: 2.60, kind: roadm}
+  - {name: C, lat: 49.40, lon: 3.20}                                 # kind endpoint, weight 1
 links:
   - {from: A, to: B, length_km: 35.0, fiber: SSMF, loss_db_per_km: 0.21}   # both directions
   - {from: B, to: C, spans_km: [60, 55]}                                     # explicit spans
@@ -216,19 +218,31 @@ def load_native(path) -> Network:
     return build_native(read_mapping(p, "network file"), base_dir=p.parent)
 
 
-def example_metro(n_sites: int = 40, seed: int = 7, n_compute: int = 0) -> dict:
-    """A synthetic metro (native form): ``n_sites`` sites on a ring-and-spoke city of ~60 km diameter (a core
-    ring of 8 hubs, the others attached to their two nearest hubs or neighbours), fibre lengths = 1.3 × the
-    straight-line distance (a typical route factor for metro ducts), populations log-normal."""
-    rng = np.random.default_rng(seed)
+def example_metro(n_sites: int = 40, rng=7, n_compute: int = 0, n_links: int | None = None,
+                  radius_km: float = 30.0) -> dict:
+    """A synthetic metro (native form), deterministic from ``rng`` (a numpy Generator or an integer seed).
+
+    ``n_sites`` sites on a ring-and-spoke city of radius ``radius_km`` (30 km: a city metro; 60-100 km: a
+    regional network): a core ring of 8 hubs at 0.4 × the radius with two chords, the other sites uniformly
+    placed over the disc and each attached to its two nearest earlier sites (2·n_sites − 6 links); with
+    ``n_links``, further links join the nearest not yet linked pairs of sites (ducts follow the shortest
+    routes) up to that count. Fibre lengths = 1.3 × the straight-line distance + 0.5 km (1.3: a typical route
+    factor for metro ducts); populations (weights) log-normal (σ = 0.6)."""
+    from optolink.core.validate import as_rng, check_int, check_real
+
+    check_int("n_sites", n_sites, low=9)
+    check_int("n_compute", n_compute, low=0, high=n_sites)
+    check_real("radius_km", radius_km, low=1.0, high=2000.0)
+    gen = as_rng(rng)
     lat0, lon0 = 48.85, 2.35
     km_lat, km_lon = 111.2, 111.2 * math.cos(math.radians(lat0))
+    hub_r = 0.4 * radius_km
     pts = []
     for k in range(8):
         ang = 2 * math.pi * k / 8
-        pts.append((12 * math.cos(ang), 12 * math.sin(ang)))
+        pts.append((hub_r * math.cos(ang), hub_r * math.sin(ang)))
     while len(pts) < n_sites:
-        r, ang = 30 * math.sqrt(rng.uniform(0.05, 1)), rng.uniform(0, 2 * math.pi)
+        r, ang = radius_km * math.sqrt(gen.uniform(0.05, 1)), gen.uniform(0, 2 * math.pi)
         pts.append((r * math.cos(ang), r * math.sin(ang)))
     pts = np.array(pts)
     names = [f"hub{k}" if k < 8 else f"site{k:02d}" for k in range(n_sites)]
@@ -236,16 +250,22 @@ def example_metro(n_sites: int = 40, seed: int = 7, n_compute: int = 0) -> dict:
     for k, (x, y) in enumerate(pts):
         kind = "compute" if k < n_compute else ("roadm" if k < 8 else "endpoint")
         sites.append({"name": names[k], "lat": round(lat0 + y / km_lat, 5), "lon": round(lon0 + x / km_lon, 5),
-                      "kind": kind, "weight": round(float(rng.lognormal(0, 0.6)), 3)})
+                      "kind": kind, "weight": round(float(gen.lognormal(0, 0.6)), 3)})
     d = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
     edges = {(k, (k + 1) % 8) for k in range(8)} | {(0, 4), (2, 6)}
     for k in range(8, n_sites):
         order = [j for j in np.argsort(d[k]) if j != k and j < k]
         for j in order[:2]:
             edges.add((min(k, j), max(k, j)))
+    edges = {(min(a, b), max(a, b)) for a, b in edges}
+    if n_links is not None:
+        check_int("n_links", n_links, low=len(edges), high=n_sites * (n_sites - 1) // 2)
+        iu = np.triu_indices(n_sites, 1)
+        for m in np.argsort(d[iu], kind="stable"):
+            if len(edges) >= n_links:
+                break
+            edges.add((int(iu[0][m]), int(iu[1][m])))
     links = [{"from": names[a], "to": names[b], "length_km": round(float(1.3 * d[a, b]) + 0.5, 2)}
-             for a, b in sorted({(min(a, b), max(a, b)) for a, b in edges})]
+             for a, b in sorted(edges)]
     return {"name": f"synthetic metro ({n_sites} sites)", "launch_power_dbm": 0.0, "max_span_loss_db": 22.0,
             "sites": sites, "links": links}
-
-

@@ -7,7 +7,8 @@ Yen's k-shortest-paths algorithm (J. Y. Yen, Management Science 17(11), 712 (197
 pair is a 2-unit minimum-cost flow solved exactly as an integer programme with ``scipy.optimize.milp``
 (Suurballe's problem; J. W. Suurballe, Networks 4, 125 (1974)). networkx would give the same algorithms but
 adds a dependency the project does not otherwise need; SciPy's Dijkstra is also ~10× faster for all pairs.
-GN evaluations are shared: every hop is propagated once per input power profile (`links.network.engine`).
+GN evaluations are shared: every hop is propagated once per input power profile (`links.network.engine`), and
+all pairs compose each source's shortest-path tree once (`links.network.tree`).
 """
 
 from __future__ import annotations
@@ -55,11 +56,15 @@ def filter_penalty_db(network, path) -> float:
                for u in path if isinstance(network.elements[u], Roadm))
 
 
-def evaluate(network, path, modes) -> PathResult:
-    lp = propagate(network, path)
-    pen = filter_penalty_db(network, path)
+def with_mode(src: str, dst: str, lp: Lightpath, modes) -> PathResult:
+    """The `PathResult` of a lightpath: the highest-rate mode of ``modes`` that closes, and its margin."""
+    pen = lp.filter_penalty_db
     mode, margin = best_mode(modes, lp.worst_gsnr_ref_db, pen) if modes else (None, None)
-    return PathResult(path[0], path[-1], lp, mode, margin, pen)
+    return PathResult(src, dst, lp, mode, margin, pen)
+
+
+def evaluate(network, path, modes) -> PathResult:
+    return with_mode(path[0], path[-1], propagate(network, path), modes)
 
 
 def _terminal_index(network):
@@ -85,46 +90,27 @@ def _no_transit(network):
     return [u for u in network.graph.terminals if isinstance(network.elements[u], TransceiverNode)]
 
 
-def all_pairs(network, modes=(), sources=None, targets=None, progress: bool | None = None) -> dict:
-    """{(src, dst): PathResult} for the shortest path (GNPy's weights) between every pair of transceivers.
+def all_pairs(network, modes=(), sources=None, targets=None, progress: bool | None = None):
+    """{(src, dst): PathResult} for the shortest path (GNPy's weights) between every pair of transceivers
+    (``sources`` × ``targets``, default all; uids or site names), as a `links.network.table.PathTable` (also
+    array views of every figure).
 
     One Dijkstra call from all sources over the terminal graph in which each transceiver is split into a
-    source node (its outgoing hops) and a sink node (its incoming hops), so no path passes through one.
-    ``progress``: a bar per source on a terminal (``optolink.core.progress``)."""
-    from scipy.sparse import csr_matrix
+    source node (its outgoing hops) and a sink node (its incoming hops), so no path passes through one; then
+    per source the lightpaths to all destinations on its shortest-path tree, vectorised over the tree
+    (`links.network.tree`) — equal to `links.network.engine.propagate` on each path. ``progress``: a bar per
+    source on a terminal (``optolink.core.progress``)."""
+    from .table import PathTable
+    from .tree import shortest_path_trees, tree_results
 
-    from .model import TransceiverNode
-
-    g = network.graph
-    tidx = _terminal_index(network)
-    n = len(g.terminals)
-    is_trx = [isinstance(network.elements[t], TransceiverNode) for t in g.terminals]
-    best: dict = {}
-    for h in g.hops:
-        a = tidx[h.start]
-        b = tidx[h.end] + (n if is_trx[tidx[h.end]] else 0)
-        if (a, b) not in best or h.weight < best[(a, b)][0]:
-            best[(a, b)] = (h.weight, h.index)
-    keys = list(best)
-    mat = csr_matrix(([best[k][0] for k in keys], ([k[0] for k in keys], [k[1] for k in keys])), shape=(2 * n, 2 * n))
     trx = network.transceivers()
     sources = trx if sources is None else [network._uid(x) for x in sources]
     targets = trx if targets is None else [network._uid(x) for x in targets]
-    rows = [tidx[s] for s in sources]
-    dist, pred = dijkstra(mat, directed=True, indices=rows, return_predecessors=True)
-    out = {}
+    dist, pred = shortest_path_trees(network, sources)
+    results = []
     for r, s in enumerate(track(sources, label="network paths", unit="sources", enabled=progress)):
-        for d in targets:
-            j = tidx[d] + n
-            if d == s or not np.isfinite(dist[r, j]):
-                continue
-            seq = [j]
-            while seq[-1] != rows[r]:
-                seq.append(int(pred[r, seq[-1]]))
-            seq.reverse()
-            hops = [best[(x, y)][1] for x, y in zip(seq[:-1], seq[1:], strict=True)]
-            out[(s, d)] = evaluate(network, g.expand(hops), modes)
-    return out
+        results += tree_results(network, s, targets, dist[r], pred[r])
+    return PathTable(results, modes, order=[(s, d) for s in sources for d in targets])
 
 
 def _dijkstra_hops(network, s, d, banned_hops=(), banned_nodes=()):
