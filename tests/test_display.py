@@ -214,7 +214,7 @@ def _instances() -> dict:
     perf = ChipPerformance(standard="400ZR", fingerprint="0" * 16, curve=curve, required_osnr_db=16.5, floor_ber=2e-3,
                            tx_power_dbm=-5.0, sensitivity_dbm=-20.0, estimate=estimate, estimate_difference_db=0.5,
                            warnings=(), cached=False, provenance={}, fail_reasons=(), pre_fec_ber_threshold=1.22e-2)
-    net = build_native(example_metro(10, seed=1))
+    net = build_native(example_metro(10, rng=1))
     path = next(iter(all_pairs(net).values()))
     return {
         "RibWaveguide": RibWaveguide(), "DepletionPhaseShifter": DepletionPhaseShifter(),

@@ -162,7 +162,7 @@ def test_network_paths_and_ber_curves_draw_bars_under_the_ambient_default(monkey
     from links.network.paths import all_pairs
     from links.simulate import LinkConfig, ber_vs_osnr
 
-    net = build_native(example_metro(10, seed=1))
+    net = build_native(example_metro(10, rng=1))
     with pty_stream() as (stream, read):
         monkeypatch.setattr(sys, "stderr", stream)
         all_pairs(net)
