@@ -7,7 +7,7 @@ Coherent (amplified, dispersion-uncompensated) links, per channel:
   spans give OSNR = P_ch / (N·NF·hν·G·B_ref) with B_ref = 12.5 GHz.
 - NLI: a selectable model, ``nli_model`` (`links.budget_nli`): "closed_form", the closed-form incoherent GN
   model (Poggiolini 2012 eq. 120 with the β3 extension of Poggiolini et al. 2014; `links.nli`); "gn", the
-  exact GN-model integral of the same spectra (`links.gn`, `links.gn_grid`); "egn" (default), the exact GN
+  exact GN-model integral of the same spectra (`links.gn`, `links.gn_grid`; the default); "egn", the exact GN
   integral plus the closed-form EGN correction for the transceiver's modulation format (`links.egn`). Spans
   add incoherently (no coherence factor). Approximations, as in the papers: rectangular (Nyquist) spectra of
   width B = baud rate
@@ -221,8 +221,8 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     ``booster`` (optional) amplifies the transceiver's ``tx_power_dbm`` to the plan's launch power and adds
     its ASE. With a ``transceiver`` the result has margins (GSNR in 12.5 GHz − required OSNR − penalties) and
     a verdict; ``latency_budget_rtt_s`` then also becomes a check (otherwise a 1 ms latency circle is only
-    reported). ``nli_model``: "closed_form", "gn" or "egn" (`links.budget_nli`; default "egn", with the
-    transceiver's format, Gaussian symbols — i.e. "gn" — without one). Raises ValueError for a span loss an
+    reported). ``nli_model``: "closed_form", "gn" or "egn" (`links.budget_nli`; default "gn"; "egn" takes the
+    transceiver's format, and Gaussian symbols — i.e. "gn" — without one). Raises ValueError for a span loss an
     amplifier cannot compensate, or an unknown ``nli_model``.
     """
     check_nli_model(nli_model)

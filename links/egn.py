@@ -15,7 +15,9 @@ and each interferer k (Δf = f_k − f_i, B = baud, n spans of length L)::
 (frequencies relative to f_ref). Φ = −1 (QPSK), −0.68 (16QAM), −0.619 (64QAM), 0 (Gaussian) (Carena et al.,
 "EGN model of non-linear fiber propagation", Opt. Express 22(13), 16335 (2014), Table 1). The SCI (self-
 channel) and MCI corrections, which need the sixth moment as well, are not applied: they are small beside the
-XCI one for more than a few channels (Poggiolini 2015).
+XCI one for many channels (Poggiolini 2015), but not for a few: against the split-step simulation the EGN
+prediction is +0.66 ± 0.13 dB pessimistic for 5 channels over 5 spans and +1.0 ± 0.3 dB for 3 channels over
+2 spans (docs/nli.md).
 """
 
 from __future__ import annotations

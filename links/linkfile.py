@@ -26,7 +26,7 @@ A coherent (amplified) link, engineering units in the key names::
     booster: {nf_db: 5.5}               # optional: amplifies the transceiver's Tx power to the launch power
     penalties: {pdl_db: 0.5, ageing_db: 1.0, other: {filtering_db: 0.3}}
     latency_budget_rtt_ms: 1.0          # optional: makes the round-trip latency a check
-    nli_model: egn                      # optional: closed_form | gn | egn (default; links.budget_nli)
+    nli_model: gn                       # optional: closed_form | gn (default) | egn (links.budget_nli)
 
 An unamplified link (``kind: power``): ``tx_power_dbm``, ``rx_sensitivity_dbm``, optional ``rx_overload_dbm``,
 ``fiber: {length_km, fiber | alpha_db_per_km, group_index}``, ``losses: [{name, loss_db, count, position_km}]``,

@@ -9,6 +9,9 @@ nonlinear noise: SNR_NLI = |h|²·⟨|a|²⟩ / ⟨|y − h·a|²⟩ over both p
 
 Statistical confidence: the noise power is estimated by batch means over ``n_blocks`` blocks of each record
 (and over seeds); the 95 % interval of the mean gives ± dB (independent realizations with ``n_seeds``).
+Checked on 5 × 32 GBd over 5 × 80 km SSMF: the result is converged in the step (200, 100 and 50 m agree to
+0.001 dB) and in the record length (4096 and 16384 symbols agree within their intervals; the record must
+exceed the walk-off between the edge channels, ~430 symbols there).
 
 The prediction uses the exact GN integral with the phased-array factor of the identical spans (the split-step
 run is coherent across spans), the same raised-cosine spectra and the matched-filter evaluation; the EGN

@@ -36,7 +36,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                                                   "(default: all three)")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when the verdict is FAIL")
     p.add_argument("--nli-model", default=None, choices=("closed_form", "gn", "egn"),
-                   help="NLI model of the budget (default: the link file's nli_model, else egn)")
+                   help="NLI model of the budget (default: the link file's nli_model, else gn)")
     p.add_argument("--store", type=pathlib.Path, default=None,
                    help="a link file's chip transceiver: the HDF5 store caching its simulation (default: "
                         "optolink-cache.h5 beside the link file)")

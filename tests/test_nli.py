@@ -65,14 +65,15 @@ def _brute_force_eta(freqs, baud, fibre, coi, h):
     return 16 / 27 * (fibre.gamma_per_w_km / 1e3) ** 2 * total * h * h * baud
 
 
+@pytest.mark.parametrize("method", ["grid", "general"])
 @pytest.mark.parametrize("fibre", [smf(), nzdsf()], ids=["SSMF", "D4"])
 @pytest.mark.parametrize("spacing", [32e9, 50e9], ids=["Nyquist", "50GHz"])
-def test_exact_gn_against_brute_force_grid(fibre, spacing):
-    # acceptance: within 0.02 dB for the centre and an edge channel; the brute force is converged by
-    # Richardson extrapolation of two grids (h and h/2)
+def test_exact_gn_against_brute_force_grid(fibre, spacing, method):
+    # acceptance: within 0.02 dB for the centre and an edge channel, for the grid path (links.gn_grid) and the
+    # general 2-D kernel; the brute force is converged by Richardson extrapolation of two grids (h and h/2)
     baud = 32e9
     freqs = F0 + (np.arange(3) - 1) * spacing
-    eta = gn_eta(freqs, np.full(3, baud), [fibre])[0]
+    eta = gn_eta(freqs, np.full(3, baud), [fibre], method=method)[0]
     for coi in (1, 0):
         coarse = _brute_force_eta(freqs, baud, fibre, coi, 0.5e9)
         fine = _brute_force_eta(freqs, baud, fibre, coi, 0.25e9)
@@ -152,10 +153,14 @@ def test_bad_input_names_the_parameter():
 
 
 def test_split_step_agrees_with_egn_small_case():
-    # a small WDM split-step run (3 × 32 GBd DP-16QAM, 2 × 80 km SSMF, EDFAs without ASE): the centre channel's
-    # SNR_NLI lies within 1 dB (plus the run's own 95 % interval) of the EGN prediction
+    # a small WDM split-step run (3 × 32 GBd DP-16QAM, 2 × 80 km SSMF, EDFAs without ASE, 1024 symbols).
+    # Bound checked: |SNR_NLI(split-step) − SNR_NLI(EGN)| ≤ 1.2 dB + the run's own 95 % interval (batch means).
+    # Measured here +0.67 ± 0.55 dB (+1.02 ± 0.29 with 4096 symbols: the self-channel EGN term is not in the
+    # model, and its share is large with 3 channels over 2 spans); docs/nli.md has the 5 × 5 campaign.
     from links.nli_check import check_nli
 
     r = check_nli(n_channels=3, n_spans=2, n_symbols=1024, step=400.0, accuracy="fast")
-    assert abs(r.egn_error_db) < 1.0 + r.confidence_95_db
-    assert r.gn_snr_nli_db < r.egn_snr_nli_db  # the Gaussian model over-estimates the NLI
+    bound = 1.2 + r.confidence_95_db
+    assert abs(r.egn_error_db) <= bound, f"split-step − EGN = {r.egn_error_db:+.2f} dB, bound ±{bound:.2f} dB"
+    # and the Gaussian model over-estimates the NLI of 16QAM: split-step > EGN > GN (Carena et al. 2014)
+    assert r.gn_snr_nli_db < r.egn_snr_nli_db < r.simulated_snr_nli_db

@@ -68,7 +68,7 @@ def test_link_file_key_and_reports_name_the_model(monkeypatch):
     assert any(n.startswith("NLI model (gn)") for n in doc["notes"])
     assert "NLI model: **gn**" in files["b.md"].decode()
     assert 'id="nli-model"' in files["b.html"].decode() and "<strong>gn</strong>" in files["b.html"].decode()
-    assert parse_link(PRESETS["OpenZR+-metro-6x80km"]).nli_model == "egn"  # the default
+    assert parse_link(PRESETS["OpenZR+-metro-6x80km"]).nli_model == "gn"  # the default
 
 
 def test_command_line_nli_model_option(capsys):
