@@ -8,9 +8,10 @@
   once per distinct fibre (loss, length, dispersion), of the same spectral model as the closed form
   (rectangular spectra of width = baud, NLI at the channel centre times the baud rate), spans incoherent.
   ~30 ms for 81 channels per fibre; the tables are cached, so the optimum-launch second pass is free.
-- "egn": "gn" plus the closed-form EGN correction of the modulation format (`links.egn`: the cross-channel
-  terms, excess kurtosis Φ of QPSK/16QAM/64QAM), referred to the launch point with the spans' power profile. The
-  format is the transceiver's; without one it is taken as Gaussian, i.e. "gn".
+- "egn": "gn" plus the EGN correction of the modulation format (`links.egn`: the cross-channel terms in
+  closed form, the self-channel term from the cumulants Φ, Ψ of QPSK/16QAM/64QAM; spans in power, like the
+  GN part), referred to the launch point with the spans' power profile. The format is the transceiver's;
+  without one it is taken as Gaussian, i.e. "gn".
 
 Spans add incoherently in every model (as in GNPy); the EGN correction's asymptotic term carries the
 multi-span accumulation of the format correction. Not modelled in any of them: inter-channel stimulated Raman

@@ -447,7 +447,7 @@ def nli_eta(frequency, bandwidth, spans: Sequence, *, power=None, model: str = "
     if model == "egn":
         from .egn import egn_correction
 
-        corr = egn_correction(f, r, spans, power=p, modulation=modulation)
+        corr = egn_correction(f, r, spans, power=p, modulation=modulation, coherent=coherence == "exact")
         total = eta.sum(axis=0)
         eta = eta * (1 + corr / total)[None, :]
     return eta
