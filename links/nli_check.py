@@ -142,7 +142,7 @@ def check_nli(*, n_channels: int = 5, baud_rate: float = 32e9, spacing: float = 
     eta_gn = gn_eta(freqs, bauds, spans, roll_off=beta, evaluate="matched", n_coherent=n_sp,
                     accuracy=accuracy).sum(axis=0)[c]
     eta_inc = gn_eta(freqs, bauds, spans, roll_off=beta, evaluate="matched", accuracy=accuracy).sum(axis=0)[c]
-    eta_egn = eta_gn + egn_correction(freqs, bauds, spans, modulation=modulation, coherent=True)[c]
+    eta_egn = eta_gn + egn_correction(freqs, bauds, spans, modulation=modulation, coherent=True, xci="exact")[c]
     if launch_power_dbm is None:
         p_ase = n_sp * 10 ** (nf_db / 10) * H * f0 * 10 ** (fiber.loss_db / 10) * baud
         launch_power_dbm = 10 * math.log10((p_ase / (2 * eta_egn)) ** (1 / 3) / 1e-3)
