@@ -15,7 +15,8 @@ exceed the walk-off between the edge channels, ~430 symbols there).
 
 The prediction uses the exact GN integral with the phased-array factor of the identical spans (the split-step
 run is coherent across spans), the same raised-cosine spectra and the matched-filter evaluation; the EGN
-prediction adds the modulation format's closed-form XCI correction (`links.egn`).
+prediction adds the modulation format's self-channel and cross-channel terms (`links.egn`, spans coherent,
+the cross-channel cumulant sums where the line grid resolves them, the closed form otherwise).
 """
 
 from __future__ import annotations
