@@ -26,6 +26,7 @@ A coherent (amplified) link, engineering units in the key names::
     booster: {nf_db: 5.5}               # optional: amplifies the transceiver's Tx power to the launch power
     penalties: {pdl_db: 0.5, ageing_db: 1.0, other: {filtering_db: 0.3}}
     latency_budget_rtt_ms: 1.0          # optional: makes the round-trip latency a check
+    nli_model: gn                       # optional: closed_form | gn (default) | egn (links.budget_nli)
 
 An unamplified link (``kind: power``): ``tx_power_dbm``, ``rx_sensitivity_dbm``, optional ``rx_overload_dbm``,
 ``fiber: {length_km, fiber | alpha_db_per_km, group_index}``, ``losses: [{name, loss_db, count, position_km}]``,
@@ -55,6 +56,7 @@ from .amplifiers import Amplifier
 from .ber_curve import BerCurve
 from .budget import CoherentBudget, coherent_budget
 from .budget_lines import Penalties
+from .budget_nli import DEFAULT_NLI_MODEL, NLI_MODELS
 from .channel_plan import ChannelPlan
 from .fiber import SMF28_GROUP_INDEX, Fiber
 from .linkfile_chip import CHIP_KEYS, chip_transceiver
@@ -221,10 +223,11 @@ class LinkDescription:
     latency_budget_rtt_s: float | None = None
     unamplified: UnamplifiedLink | None = None
     chip: object | None = None  # the links.verdict.ChipPerformance of a chip transceiver (None otherwise)
+    nli_model: str = DEFAULT_NLI_MODEL  # coherent: the budget's NLI model (links.budget_nli)
 
 
 _TOP_COHERENT = ("name", "kind", "standard", "transceiver", "channels", "fibers", "spans", "amplifier", "amplifiers",
-                 "booster", "penalties", "latency_budget_rtt_ms")
+                 "booster", "penalties", "latency_budget_rtt_ms", "nli_model")
 _TOP_POWER = ("name", "kind", "standard", "tx_power_dbm", "rx_sensitivity_dbm", "rx_overload_dbm", "fiber", "losses",
               "penalties", "latency_budget_rtt_ms", "transceiver")
 _FIBER_KEYS = ("alpha_db_per_km", "dispersion_ps_nm_km", "dispersion_slope_ps_nm2_km", "gamma_per_w_km",
@@ -410,10 +413,13 @@ def _parse_coherent(top: _Fields, raw: dict, source: str, base_dir, store=None, 
     if booster is not None and trx.tx_power_dbm is None:
         raise ValueError("booster: needs transceiver.tx_power_dbm (the standard gives none)")
     rtt = top.number("latency_budget_rtt_ms", low=0.0, high=1e4, low_open=True)
+    nli_model = top.data.get("nli_model", DEFAULT_NLI_MODEL)
+    if nli_model not in NLI_MODELS:
+        raise ValueError(f"nli_model must be one of {', '.join(repr(m) for m in NLI_MODELS)}; got {nli_model!r}")
     return LinkDescription(
         name=top.string("name", default=source), kind="coherent", source=source, raw=raw, plan=plan, spans=spans,
         amplifiers=amps, booster=booster, transceiver=trx, penalties=_parse_penalties(top), launch_optimum=optimum,
-        latency_budget_rtt_s=None if rtt is None else rtt * 1e-3, chip=chip)
+        latency_budget_rtt_s=None if rtt is None else rtt * 1e-3, chip=chip, nli_model=nli_model)
 
 
 def _parse_power(top: _Fields, raw: dict, source: str, base_dir=None, store=None, progress=False) -> LinkDescription:
@@ -520,7 +526,7 @@ def evaluate(link: LinkDescription) -> CoherentBudget | PowerBudget:
     if link.kind == "power":
         return power_budget(link.unamplified, latency_budget_rtt_s=link.latency_budget_rtt_s)
     kwargs = dict(transceiver=link.transceiver, booster=link.booster, penalties=link.penalties,
-                  latency_budget_rtt_s=link.latency_budget_rtt_s, name=link.name)
+                  latency_budget_rtt_s=link.latency_budget_rtt_s, name=link.name, nli_model=link.nli_model)
     plan = link.plan
     if link.launch_optimum:
         # the booster's ASE scales with the launch power like the signal: it does not move the optimum

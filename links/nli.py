@@ -28,7 +28,7 @@ from optolink.core.validate import check_array
 
 from .fiber import Fiber
 
-__all__ = ["nli_coefficients", "psi_matrices", "span_scale", "fiber_types"]
+__all__ = ["nli_coefficients", "psi_matrices", "span_scale", "fiber_types", "check_dispersive"]
 
 
 def _fiber_key(span: Fiber) -> tuple:
@@ -44,8 +44,7 @@ def _t_of(v):  # pragma: no cover - compiled
     return v + r if v >= 0.0 else 1.0 / (r - v)
 
 
-@njit(cache=True, parallel=True)
-def _psi_kernel(f, b, d0, slope, lref, la, symmetric, out):  # pragma: no cover - compiled
+def _psi_loops(f, b, d0, slope, lref, la, symmetric, out):  # pragma: no cover - compiled
     """out[k,i,j] = (16/27)(2 − δ_ij) ψ_ij / B_j² for fibre type k (compiled on first call, not at import).
 
     asinh(u) − asinh(w) = log(t(u)/t(w)) with t = e^{asinh}: one log instead of two asinh. For equal
@@ -69,6 +68,12 @@ def _psi_kernel(f, b, d0, slope, lref, la, symmetric, out):  # pragma: no cover 
                 out[k, j, i] = out[k, i, j]
 
 
+# serial for a budget's few thousand pairs (a thread pool costs more than the work), parallel for networks
+_psi_kernel = njit(cache=True, parallel=True)(_psi_loops)
+_psi_kernel_serial = njit(cache=True)(_psi_loops)
+_PARALLEL_PAIRS = 200_000
+
+
 def psi_matrices(f: np.ndarray, b: np.ndarray, fibers: Sequence[Fiber]) -> np.ndarray:
     """(16/27)·(2 − δ_ij)·ψ_ij/B_j² per fibre type, shape (F, n, n): η = γ²·L_eff² times this.
 
@@ -77,21 +82,30 @@ def psi_matrices(f: np.ndarray, b: np.ndarray, fibers: Sequence[Fiber]) -> np.nd
     if any(s.alpha_db_per_km <= 0 for s in fibers):
         raise ValueError("the GN model needs lossy spans (alpha_db_per_km > 0): its asymptotic effective length "
                          "is 1/α")
+    d0, slope, lref = check_dispersive(f, fibers)
+    la = 1.0 / np.array([s.alpha for s in fibers], dtype=float)  # asymptotic effective length, m
+    out = np.empty((len(fibers), f.size, f.size))
+    symmetric = bool(np.all(b == b[0]))
+    kernel = _psi_kernel if len(fibers) * f.size**2 > _PARALLEL_PAIRS else _psi_kernel_serial
+    kernel(np.ascontiguousarray(f, dtype=float), np.ascontiguousarray(b, dtype=float), d0, slope, lref, la,
+           symmetric, out)
+    return out
+
+
+def check_dispersive(f: np.ndarray, fibers: Sequence[Fiber]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(D, slope, λ_ref) per fibre; ValueError when a fibre's D(λ) reaches |D| < 0.1 ps/(nm·km) (or changes
+    sign) inside the channel plan ``f`` (Hz): the GN model (closed form and integral) needs a dispersive fibre."""
     d0 = np.array([s.dispersion_ps_nm_km for s in fibers], dtype=float)
     slope = np.array([s.dispersion_slope_ps_nm2_km for s in fibers], dtype=float)
     lref = np.array([s.reference_wavelength for s in fibers], dtype=float)
-    la = 1.0 / np.array([s.alpha for s in fibers], dtype=float)  # asymptotic effective length, m
-    edges = C / np.array([f.min(), f.max()])  # D is linear in λ: its extremes are at the band edges
+    edges = C / np.array([np.min(f), np.max(f)])  # D is linear in λ: its extremes are at the band edges
     d_edges = d0[:, None] + slope[:, None] * (edges[None, :] - lref[:, None]) * 1e9
-    if np.any(np.abs(d_edges) < 0.1) or np.any(np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1])):
-        k = int(np.argmax(np.any(np.abs(d_edges) < 0.1, axis=1) | (np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1]))))
+    bad = np.any(np.abs(d_edges) < 0.1, axis=1) | (np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1]))
+    if np.any(bad):
+        k = int(np.argmax(bad))
         raise ValueError(f"a span's dispersion reaches |D| < 0.1 ps/(nm·km) inside the channel plan (fibre with "
                          f"D = {d0[k]:g} ps/(nm·km), slope {slope[k]:g}); the GN model needs a dispersive fibre")
-    out = np.empty((len(fibers), f.size, f.size))
-    symmetric = bool(np.all(b == b[0]))
-    _psi_kernel(np.ascontiguousarray(f, dtype=float), np.ascontiguousarray(b, dtype=float), d0, slope, lref, la,
-                  symmetric, out)
-    return out
+    return d0, slope, lref
 
 
 def span_scale(span: Fiber) -> float:

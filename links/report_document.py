@@ -86,10 +86,6 @@ def _latency_figures(figs: _Figures, lat) -> None:
 _NOTES_COHERENT = [
     "OSNR values are referenced to 12.5 GHz (0.1 nm) and count the ASE of both polarizations; SNR and GSNR "
     "values without a reference are in the signal bandwidth (the baud rate). Each figure states its bandwidth.",
-    "NLI: closed-form incoherent GN model (Poggiolini, JLT 30(24) 3857, 2012, eq. 120; Poggiolini et al., JLT "
-    "32(4) 694, 2014), summed over the whole channel plan with each channel's own dispersion, spans adding "
-    "incoherently. Approximations: rectangular spectra of width = baud, NLI white over the channel, no Raman "
-    "tilt, frequency-flat loss and nonlinear coefficient.",
     "ASE: NF·hν·G·B per amplifier at its output (high-gain form).",
     "Margin = GSNR (12.5 GHz) − required OSNR − penalties. The required OSNR is back-to-back at the pre-FEC "
     "threshold and includes the transceiver's implementation penalty.",
@@ -186,7 +182,8 @@ def _coherent_data(r: CoherentBudget) -> dict:
         "channels": ch,
         "launch_sweep": {"launch_power": _series(r.launch_sweep_dbm, "dBm", "launch power per channel"),
                          "gsnr": _series(r.gsnr_sweep_db, "dB", "centre-channel GSNR", baud)},
-        "notes": list(_NOTES_COHERENT),
+        "nli_model": {"name": r.nli_model, "description": r.nli_model_detail},
+        "notes": [_NOTES_COHERENT[0], f"NLI model ({r.nli_model}): {r.nli_model_detail}", *_NOTES_COHERENT[1:]],
     }
     data["notes"] += list(r.notes)
     if trx is not None:
@@ -302,7 +299,8 @@ def report_data(result: CoherentBudget | PowerBudget) -> dict:
                               "channel_power": _series(lvl.channel_power_dbm, "dBm", "power per channel"),
                               "total_power": _series(lvl.total_power_dbm, "dBm", "total power"),
                               "labels": list(lvl.labels), "channel_index": int(lvl.channel_index)}}
-    order = ["schema", "kind", "name", "generated_by", "verdict", "fail_reasons", "transceiver", "provenance",
+    order = ["schema", "kind", "name", "generated_by", "verdict", "fail_reasons", "nli_model", "transceiver",
+             "provenance",
              "figures", "checks", "penalties", "lines",
              "channels", "level_diagram", "launch_sweep", "ber_vs_osnr", "inputs", "notes"]
     data = {k: data[k] for k in order if k in data}

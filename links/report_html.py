@@ -152,7 +152,11 @@ def render_html(data: Mapping) -> str:
              f"<title>Link budget: {e(data['name'])}</title><style>{_CSS}</style></head><body>",
              f"<header><h1>Link budget: {e(data['name'])}</h1>",
              f'<p><span class="verdict {"na" if verdict == "n/a" else verdict}" id="verdict">{e(verdict)}</span> '
-             f"{e(_headline(data))}.</p></header>"]
+             f"{e(_headline(data))}.</p>"]
+    if data.get("nli_model"):
+        parts.append(f'<p id="nli-model">NLI model: <strong>{e(data["nli_model"]["name"])}</strong> — '
+                     f'{e(data["nli_model"]["description"])}</p>')
+    parts.append("</header>")
     summary = summary_lines(data)
     if summary:
         parts.append('<section id="transceiver"><h2>Transceiver and provenance</h2><table><tbody>')

@@ -108,6 +108,8 @@ def summary_lines(data: Mapping) -> list[tuple[str, str]]:
 def render_markdown(data: Mapping) -> str:
     """A Markdown summary of a report document: verdict, figures (with bandwidths), checks, penalties, notes."""
     out = [f"# Link budget: {data['name']}", "", f"**Verdict: {data['verdict']}** — {_headline(data)}.", ""]
+    if data.get("nli_model"):
+        out += [f"NLI model: **{data['nli_model']['name']}** — {data['nli_model']['description']}", ""]
     summary = summary_lines(data)
     if summary:
         out += ["## Transceiver and provenance", "", "| item | value |", "|---|---|"]

@@ -66,6 +66,9 @@ REPORT_SCHEMA: dict = {
                                        "modulation": {"type": "string"},
                                        "source": {"type": "string"}}},
         "inputs": {"type": "object"},
+        "nli_model": {"type": "object", "required": ["name", "description"], "additionalProperties": False,
+                      "properties": {"name": {"enum": ["closed_form", "gn", "egn"]},
+                                     "description": {"type": "string"}}},
         "notes": {"type": "array", "items": {"type": "string"}},
     },
     "$defs": {

@@ -35,6 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--format", default=None, help="report formats with --out: a comma list of html,md,json "
                                                   "(default: all three)")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when the verdict is FAIL")
+    p.add_argument("--nli-model", default=None, choices=("closed_form", "gn", "egn"),
+                   help="NLI model of the budget (default: the link file's nli_model, else gn)")
     p.add_argument("--store", type=pathlib.Path, default=None,
                    help="a link file's chip transceiver: the HDF5 store caching its simulation (default: "
                         "optolink-cache.h5 beside the link file)")
@@ -95,6 +97,7 @@ def summary_lines(result) -> list[str]:
         baud = result.plan.baud_rate / 1e9
         lines.append(f"  centre channel {c.frequency / 1e12:.4f} THz, launch {c.launch_power_dbm:.2f} dBm/ch "
                      f"(optimum {result.optimum_launch_power_dbm:.2f} dBm)")
+        lines.append(f"  NLI model: {result.nli_model}")
         lines.append(f"  OSNR (ASE) {c.osnr_ase_db:.2f} dB/12.5 GHz, SNR_NLI {c.snr_nli_db:.2f} dB/{baud:.2f} GHz, "
                      f"GSNR {c.gsnr_db:.2f} dB/{baud:.2f} GHz = {c.gsnr_ref_db:.2f} dB/12.5 GHz")
         if result.transceiver is not None:
@@ -117,6 +120,10 @@ def run_budget(args: argparse.Namespace) -> int:
     if args.format is not None and args.out is None:
         raise ValueError("--format needs --out DIR (the directory to write the reports to)")
     link, stem = resolve_link(args)
+    if getattr(args, "nli_model", None) is not None and link.kind == "coherent":
+        import dataclasses
+
+        link = dataclasses.replace(link, nli_model=args.nli_model)
     result = evaluate(link)
     if link.chip is not None:
         from .flows_links import chip_summary_line

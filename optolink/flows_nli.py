@@ -27,6 +27,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--symbols", type=int, default=4096, help="symbols per record (default 4096)")
     p.add_argument("--seeds", type=int, default=1, help="independent records (default 1)")
     p.add_argument("--step-m", type=float, default=100.0, help="split-step length, m (default 100)")
+    p.add_argument("--first-order", action="store_true", help="also evaluate the EGN model by the first-order "
+                   "perturbation of the same symbols (as long again as the split-step run)")
     p.add_argument("--json", type=pathlib.Path, default=None, help="write the comparison as JSON to this path")
     p.set_defaults(func=run_check_nli)
     return p
@@ -42,11 +44,12 @@ def run_check_nli(args: argparse.Namespace) -> int:
                   n_spans=args.spans, span_km=args.span_km, alpha_db_per_km=args.alpha_db_km,
                   dispersion_ps_nm_km=args.dispersion, gamma_per_w_km=args.gamma, launch_power_dbm=args.launch_dbm,
                   modulation=args.modulation, roll_off=args.roll_off, n_symbols=args.symbols, n_seeds=args.seeds,
-                  step=args.step_m)
+                  step=args.step_m, first_order=args.first_order)
     print("\n".join(r.lines()))
     if args.json is not None:
         data = jsonable(r)
-        data.update(egn_error_db=r.egn_error_db, gn_error_db=r.gn_error_db, snr_bandwidth="signal (baud rate)")
+        data.update(egn_error_db=r.egn_error_db, gn_error_db=r.gn_error_db, first_order_error_db=r.first_order_error_db,
+                    snr_bandwidth="signal (baud rate)")
         write_json_atomic(args.json, data)
         print(f"wrote {args.json}")
     return 0

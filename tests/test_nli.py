@@ -65,14 +65,15 @@ def _brute_force_eta(freqs, baud, fibre, coi, h):
     return 16 / 27 * (fibre.gamma_per_w_km / 1e3) ** 2 * total * h * h * baud
 
 
+@pytest.mark.parametrize("method", ["grid", "general"])
 @pytest.mark.parametrize("fibre", [smf(), nzdsf()], ids=["SSMF", "D4"])
 @pytest.mark.parametrize("spacing", [32e9, 50e9], ids=["Nyquist", "50GHz"])
-def test_exact_gn_against_brute_force_grid(fibre, spacing):
-    # acceptance: within 0.02 dB for the centre and an edge channel; the brute force is converged by
-    # Richardson extrapolation of two grids (h and h/2)
+def test_exact_gn_against_brute_force_grid(fibre, spacing, method):
+    # acceptance: within 0.02 dB for the centre and an edge channel, for the grid path (links.gn_grid) and the
+    # general 2-D kernel; the brute force is converged by Richardson extrapolation of two grids (h and h/2)
     baud = 32e9
     freqs = F0 + (np.arange(3) - 1) * spacing
-    eta = gn_eta(freqs, np.full(3, baud), [fibre])[0]
+    eta = gn_eta(freqs, np.full(3, baud), [fibre], method=method)[0]
     for coi in (1, 0):
         coarse = _brute_force_eta(freqs, baud, fibre, coi, 0.5e9)
         fine = _brute_force_eta(freqs, baud, fibre, coi, 0.25e9)
@@ -123,13 +124,18 @@ def test_egn_correction_scales_with_excess_kurtosis():
     freqs = F0 + (np.arange(5) - 2) * 50e9
     b = np.full(5, 32e9)
     spans = [smf()] * 10
-    q = egn_correction(freqs, b, spans, modulation="QPSK")
-    m16 = egn_correction(freqs, b, spans, modulation="16QAM")
+    # the cross-channel closed form is linear in the interferers' Φ
+    q = egn_correction(freqs, b, spans, modulation="QPSK", sci=False)
+    m16 = egn_correction(freqs, b, spans, modulation="16QAM", sci=False)
     assert np.all(q < 0)
     np.testing.assert_allclose(m16 / q, 0.68, rtol=1e-12)
     np.testing.assert_array_equal(egn_correction(freqs, b, spans, modulation="Gaussian"), 0.0)
+    # the self-channel term (Φ and Ψ) lowers the NLI further, more for QPSK than for 16QAM
+    q_all = egn_correction(freqs, b, spans, modulation="QPSK")
+    m16_all = egn_correction(freqs, b, spans, modulation="16QAM")
+    assert np.all(q_all < q) and np.all(m16_all < m16) and np.all(q_all < m16_all)
     gn = nli_eta(freqs, b, spans, model="gn", accuracy="fast").sum(axis=0)
-    assert np.all(gn + q > 0)  # a correction, not a sign change
+    assert np.all(gn + q_all > 0)  # a correction, not a sign change
 
 
 def test_coherent_accumulation_exceeds_incoherent():
@@ -152,10 +158,21 @@ def test_bad_input_names_the_parameter():
 
 
 def test_split_step_agrees_with_egn_small_case():
-    # a small WDM split-step run (3 × 32 GBd DP-16QAM, 2 × 80 km SSMF, EDFAs without ASE): the centre channel's
-    # SNR_NLI lies within 1 dB (plus the run's own 95 % interval) of the EGN prediction
+    # a small WDM split-step run (3 × 32 GBd DP-16QAM, 2 × 80 km SSMF, EDFAs without ASE, 1024 symbols).
+    # Bounds checked:
+    # - EGN by its definition (the first-order perturbation of the same symbols, every SCI/XCI/MCI term):
+    #   |SNR_NLI(split-step) − SNR_NLI(first order)| ≤ 0.5 dB + the paired 95 % interval (measured 0.00 dB
+    #   with 4096 symbols);
+    # - the EGN model (links.egn: the self- and cross-channel cumulant sums, spans coherent): |split-step − EGN|
+    #   ≤ 0.5 dB + the run's own 95 % interval (measured −0.20 ± 0.29 dB with 4096 symbols; the GN model is
+    #   2.4 dB pessimistic there). docs/nli.md has the 5 × 5 campaign.
     from links.nli_check import check_nli
 
-    r = check_nli(n_channels=3, n_spans=2, n_symbols=1024, step=400.0, accuracy="fast")
-    assert abs(r.egn_error_db) < 1.0 + r.confidence_95_db
-    assert r.gn_snr_nli_db < r.egn_snr_nli_db  # the Gaussian model over-estimates the NLI
+    r = check_nli(n_channels=3, n_spans=2, n_symbols=1024, step=400.0, accuracy="fast", first_order=True)
+    bound = 0.5 + r.first_order_difference_95_db
+    assert abs(r.first_order_error_db) <= bound, (f"split-step − first order = {r.first_order_error_db:+.2f} dB, "
+                                                  f"bound ±{bound:.2f} dB")
+    bound = 0.5 + r.confidence_95_db
+    assert abs(r.egn_error_db) <= bound, f"split-step − EGN = {r.egn_error_db:+.2f} dB, bound ±{bound:.2f} dB"
+    # and the Gaussian model over-estimates the NLI of 16QAM (Carena et al. 2014)
+    assert r.gn_snr_nli_db < min(r.egn_snr_nli_db, r.simulated_snr_nli_db, r.first_order_snr_nli_db)

@@ -1,0 +1,60 @@
+"""The fast exact GN integral on a channel grid (links.gn_grid): its analytic inner integral Q(Y) against
+direct quadrature, and the whole integral against the general 2-D kernel of links.gn."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from links.fiber import Fiber
+from links.gn import gn_eta
+from links.gn_grid import _q_at, on_grid, q_table
+
+F0 = 299792458.0 / 1.55e-6
+
+
+@pytest.mark.parametrize("a", [0.05, 1.0, 3.68, 9.0])
+def test_q_function_against_direct_quadrature(a):
+    # Q(Y) = ∫_0^Y (1 + e² − 2e·cos(a·y))/(1 + y²) dy, e = exp(−a): scipy's adaptive quadrature (cos weight)
+    # as the independent reference, inside the table, past its end (the asymptotic series) and far out
+    e = math.exp(-a)
+    h, yc, qv, dv = q_table(a)
+    ybig = max(100.0, math.sqrt(2 * e / (a * 1e-10)))
+    for y in (1e-3, 0.3, 2.0, 0.5 * yc, 1.3 * yc, 3 * ybig):
+        smooth = (1 + e * e) * math.atan(y)
+        osc, _ = quad(lambda t: 1 / (1 + t * t), 0, y, weight="cos", wvar=a, limit=2000)
+        ref = smooth - 2 * e * osc
+        assert _q_at(y, a, e, h, yc, ybig, qv, dv) == pytest.approx(ref, rel=2e-6, abs=1e-9)
+        assert _q_at(-y, a, e, h, yc, ybig, qv, dv) == pytest.approx(-ref, rel=2e-6, abs=1e-9)  # odd
+
+
+@pytest.mark.parametrize("fibre", [
+    Fiber(80e3, 0.2, 17.0, 1.3, dispersion_slope_ps_nm2_km=0.058, reference_frequency=F0),
+    Fiber(100e3, 0.22, 4.4, 1.9, reference_frequency=F0)], ids=["SSMF", "D4.4"])
+@pytest.mark.parametrize("spacing", [32e9, 50e9], ids=["Nyquist", "50GHz"])
+def test_grid_path_matches_the_general_kernel(fibre, spacing):
+    # 7 slots, one dark (a subset of the grid), unequal powers, β3 from the slope: the grid path (analytic inner
+    # integral, per-offset tables, β2 interpolated across the band) against the general 2-D kernel
+    slots = np.array([0, 1, 2, 3, 5, 6, 7])
+    f = F0 + (slots - 3) * spacing
+    b = np.full(slots.size, 32e9)
+    p = 1e-3 * np.array([1.0, 0.5, 2.0, 1.0, 1.5, 1.0, 0.8])
+    assert on_grid(f, b, np.zeros(slots.size)) is not None
+    fast = gn_eta(f, b, [fibre], power=p, method="grid")[0]
+    ref = gn_eta(f, b, [fibre], power=p, method="general", accuracy="fine")[0]
+    np.testing.assert_allclose(10 * np.log10(fast / ref), 0.0, atol=0.01)
+
+
+def test_grid_detection_and_method_choice():
+    b = np.full(3, 32e9)
+    assert on_grid(F0 + np.array([0, 50e9, 100e9]), b, np.zeros(3)) is not None
+    assert on_grid(F0 + np.array([0, 50e9, 120e9]), b, np.zeros(3)) is None  # off the grid
+    assert on_grid(F0 + np.array([0, 50e9, 100e9]), b, np.full(3, 0.1)) is None  # raised cosine
+    assert on_grid(F0 + np.array([0, 50e9, 100e9]), np.array([32e9, 40e9, 32e9]), np.zeros(3)) is None
+    with pytest.raises(ValueError, match="method='grid'"):
+        gn_eta(F0 + np.array([0, 50e9]), [32e9, 32e9], [Fiber(80e3)], roll_off=0.1, method="grid")
+    with pytest.raises(ValueError, match="method"):
+        gn_eta([F0], [32e9], [Fiber(80e3)], method="fast")
