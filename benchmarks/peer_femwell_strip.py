@@ -7,7 +7,8 @@ line as JSON {"wavelengths": [λ−, λ0, λ+] (m), "n_si": [...], "n_sio2": [..
 Malitson 1965 models, evaluated by the make target), and the result is written as JSON to the given path.
 n_g = n_eff − λ·dn_eff/dλ from λ0 and λ+ (material dispersion included).
 
-    python benchmarks/peer_femwell_strip.py INDICES_JSON OUT_JSON
+    .venv/bin/python benchmarks/peer_femwell_strip.py --indices INDICES_JSON      (project environment)
+    .venv-peers/bin/python benchmarks/peer_femwell_strip.py INDICES_JSON OUT_JSON  (peer environment)
 """
 
 from __future__ import annotations
@@ -79,5 +80,18 @@ def _write(result, path):
     os.replace(path + ".tmp", path)
 
 
+def write_indices(path):
+    """Run with the project's environment: the material indices at λ0(1 − 1e-4), λ0, λ0(1 + 1e-4)."""
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    from photonics.materials import silica_index, silicon_index
+
+    wl = [1.55e-6 * (1 - 1e-4), 1.55e-6, 1.55e-6 * (1 + 1e-4)]
+    _write({"wavelengths": wl, "n_si": [float(silicon_index(w, 300.0)) for w in wl],
+            "n_sio2": [float(silica_index(w)) for w in wl]}, path)
+
+
 if __name__ == "__main__":
-    run(json.loads(open(sys.argv[1]).read()), sys.argv[2])
+    if sys.argv[1] == "--indices":
+        write_indices(sys.argv[2])
+    else:
+        run(json.loads(open(sys.argv[1]).read()), sys.argv[2])
