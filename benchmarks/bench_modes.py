@@ -62,7 +62,7 @@ def run() -> list[dict]:
         rows.append({"benchmark": f"modes: 500×220 nm strip TE0, {step * 1e9:.0f} nm core grid",
                      "optolink": f"{wall:.2f} s ({cpu:.2f} s CPU), n_eff {m.neff.real:.5f}, n_g {m.group_index:.4f}",
                      "peer": peer_text, "ratio": ratio,
-                     "notes": f"before: {BEFORE[step]}; grid {m.grid.shape} (solved on its x ≥ 0 half); order {order:.2f} "
+                     "notes": f"before: {BEFORE[step]}; grid {m.grid.shape} (solved on x ≥ 0); order {order:.2f} "
                               f"(20/10/5 nm), Richardson n_eff {extrap:.5f}"})
     _, wall, _ = _timed(lambda: fundamental(strip(), 1.55e-6, ModeSettings(step=5e-9, num_modes=1)))
     rows.append({"benchmark": "modes: cached re-evaluation", "optolink": f"{wall * 1e6:.1f} µs",
