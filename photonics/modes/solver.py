@@ -5,13 +5,18 @@ Formulation: Maxwell's curl equations in coordinates normalised by k0 = 2π/λ w
 lattice gives ∂z[Ex, Ey] = P·[H̃x, H̃y] and ∂z[H̃x, H̃y] = Q·[Ex, Ey], so −P·Q·[Ex, Ey] = n_eff²·[Ex, Ey]
 (R. C. Rumpf, "Electromagnetic and Photonic Simulation for the Beginner", Artech House (2022), ch. 6; the Yee
 form of the full-vector problem of Z. Zhu and T. G. Brown, Opt. Express 10, 853 (2002)). A sparse LU of
-(A − σI) at σ = n_max² drives ARPACK's shift-invert (``scipy.sparse.linalg.eigs``); the same factors give the
-left eigenvectors, from which the first-order change of n_eff² for any change of the matrix follows exactly
-(yᴴ·δA·x / yᴴ·x, non-Hermitian Hellmann–Feynman). That yields:
+(A − σI) (minimum-degree ordering on AᵀA + A, diagonal pivots) drives ARPACK's shift-invert
+(``scipy.sparse.linalg.eigs``), σ just above the top mode of a 4× coarser solve on fine grids (few iterations),
+else between the core and cladding lines; the same factors give the left eigenvectors, from which the
+first-order change of n_eff² for any change of the matrix follows exactly (yᴴ·δA·x / yᴴ·x, non-Hermitian
+Hellmann–Feynman). That yields:
 
 - the group index n_g = n + k0·dn/dk0 with the dispersion of Si and SiO₂ and of the discretised operator, from
   the operators assembled at k0(1 ± δ) (matrix-vector products only, no second eigensolve);
 - the full-vector perturbation Δn_eff for a permittivity-change map (carriers, heat), per Yee component.
+
+Symmetry: one mirror class of a guide symmetric in x (``parity``; ``fundamental`` asks for it) is solved on
+the x ≥ 0 half with an electric or magnetic wall on x = 0 (``photonics.modes.operators``) and mirrored back.
 
 Boundaries: stretched-coordinate PML (s = 1 + iσ(u/d)³) on all sides (W. C. Chew and W. H. Weedon, Microw. Opt.
 Technol. Lett. 7, 599 (1994)). Bends: the exact transformation of cylindrical to Cartesian coordinates,
