@@ -38,7 +38,8 @@ def _dips(ring, lo, hi):
 def test_ring_fsr_from_bent_group_index_equals_dip_spacing():
     # FSR = λ²/(n_g L) with n_g the bent mode's group index (Hellmann-Feynman derivative at λ0, material
     # dispersion included) against the spacing of the transmission dips of the same ring simulated with n_eff(λ)
-    # solved at three wavelengths (Bogaerts et al., Laser Photon. Rev. 6, 47 (2012), eq. 9)
+    # solved at three wavelengths (Bogaerts et al., Laser Photon. Rev. 6, 47 (2012), eq. 9). ~3 s CPU: six mode
+    # solves (straight + bent at three wavelengths), the least that resolves n_eff(λ) across two FSRs
     ring = RingModulator()
     fig = ring_figures(ring, mode_step=STEP, carrier_step=20e-9)  # coarse junction: only n_g matters here
     lam0 = ring.design_wavelength
