@@ -19,12 +19,13 @@ conductivity map σ = q(μ_n n + μ_p p) (Masetti mobilities) to the contacts: R
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
+from scipy.interpolate import RegularGridInterpolator
+from scipy.sparse.linalg import LinearOperator, cg, splu
 from scipy.special import erf
 
 from optolink.core.constants import EPS0, Q, thermal_voltage
@@ -255,6 +256,12 @@ def _solve(j: RibJunction, biases: tuple):
     u = np.where(A > 0, u_eq, 0.0).reshape(nx, ny)
     col = np.array([u[i, si[i]].mean() for i in range(nx)])
     u = np.where(si, u, col[:, None]).ravel()
+    coarse = 4 * j.step if j.slab_height == 0 else min(4 * j.step, j.slab_height / 2)
+    if coarse >= 2 * j.step:  # fine grid: start from the first bias solved on a grid ≥ 2× coarser
+        c = _solve_cached(replace(j, step=coarse), (float(biases[0]),))
+        f = RegularGridInterpolator((c.x, c.y), c.psi[0] / vt)
+        X, Y = np.meshgrid(xs, ys, indexing="ij")
+        u = f(np.stack([X.ravel(), Y.ravel()], axis=-1))
     factor = _Factor()
     out_u, caps, qn, rs = [], [], [], []
     n_side = (net > 0) & (A > 0)
@@ -294,14 +301,14 @@ def _solve(j: RibJunction, biases: tuple):
 
 
 def _refined_solve(M, solve, b):
-    """M⁻¹b by iterative refinement with approximate factors ``solve`` (those of a nearby Newton iterate)."""
-    x = solve(b)
-    for _ in range(50):
-        dx = solve(b - M @ x)
-        x += dx
-        if np.max(np.abs(dx)) <= 1e-12 * np.max(np.abs(x)):
-            return x
-    raise RuntimeError("the small-signal solve did not converge")
+    """M⁻¹b for the symmetric negative-definite Jacobian M, by conjugate gradients on −M preconditioned with the
+    factors ``solve`` of a nearby Newton iterate (a few iterations instead of a new factorisation)."""
+    n = b.size
+    x, info = cg(LinearOperator((n, n), matvec=lambda v: -(M @ v)), -b, x0=solve(b), rtol=1e-13, maxiter=200,
+                 M=LinearOperator((n, n), matvec=lambda r: -solve(r)))
+    if info != 0:
+        raise RuntimeError("the small-signal solve did not converge")
+    return x
 
 
 def _newton(u, free, L, L_ff, QA, net, ni, phin, vt, factor, v):
