@@ -5,7 +5,8 @@ Before/after on this machine (2 cores shared with other jobs; CPU seconds are st
 before = the full-domain solve with the shift between core and cladding lines, ARPACK ncv 20 and a COLAMD LU;
 after = the TE-like class on the x ≥ 0 half (electric wall), the shift from a 4× coarser solve and a minimum-
 degree (AᵀA + A) LU without pivoting. Carriers before: full Newton from a bias-shifted guess, 69 LU
-factorisations for 11 biases; after: energy line search, Hermite predictor, chord steps, reused ordering (~15).
+factorisations for 11 biases; after: energy line search, coarse-grid start, Hermite predictor, chord steps, reused
+ordering (13 + the series-R solves).
 
 Peer: femwell (`make peers-solvers` runs benchmarks/peer_femwell_strip.py in `.venv-peers` and writes
 tests/data/peer_femwell_strip.json); its timing is per solve on the same machine, taken in another process
