@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP = $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test bench lint fuzz clean check-nli docs
+.PHONY: demo test bench lint fuzz clean check-nli docs peers-solvers
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache
+
+# the mode-solver peer (femwell: gmsh, VTK, CadQuery) in its own venv, out of the project's pins; writes the
+# reference tests/data/peer_femwell_strip.json that tests/test_modes_peer.py and bench_modes compare with (hours)
+peers-solvers: $(STAMP)
+	test -x .venv-peers/bin/python || $(PYTHON) -m venv .venv-peers
+	.venv-peers/bin/python -m pip install --quiet femwell
+	$(BIN)/python benchmarks/peer_femwell_strip.py --indices .venv-peers/indices.json
+	.venv-peers/bin/python benchmarks/peer_femwell_strip.py .venv-peers/indices.json tests/data/peer_femwell_strip.json
 
 # the bigger WDM split-step check of the NLI models (minutes)
 check-nli: $(STAMP)

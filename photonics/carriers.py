@@ -19,12 +19,13 @@ conductivity map σ = q(μ_n n + μ_p p) (Masetti mobilities) to the contacts: R
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
+from scipy.interpolate import RegularGridInterpolator
+from scipy.sparse.linalg import LinearOperator, cg, splu
 from scipy.special import erf
 
 from optolink.core.constants import EPS0, Q, thermal_voltage
@@ -207,6 +208,30 @@ def _laplacian(ex, ey):
     return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(nx * ny,) * 2)
 
 
+class _Factor:
+    """Sparse LU of matrices with one sparsity pattern: the fill-reducing ordering (SuperLU's minimum degree on
+    AᵀA + A) is computed on the first matrix and reused, and the factorisation runs without pivoting in
+    symmetric mode (the matrices are symmetric definite), which keeps that ordering."""
+
+    def __init__(self):
+        self.order = None
+
+    def __call__(self, M):
+        opts = {"SymmetricMode": True}
+        if self.order is None:
+            lu = splu(M.tocsc(), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options=opts)
+            self.order = np.argsort(lu.perm_c)
+            return lu.solve
+        q = self.order
+        lu = splu(M[q][:, q].tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0, options=opts)
+
+        def solve(b):
+            x = np.empty_like(b)
+            x[q] = lu.solve(np.ascontiguousarray(b[q]))
+            return x
+        return solve
+
+
 def _solve(j: RibJunction, biases: tuple):
     xs, ys, a_si, ex, ey, si, na, nd = _build(j)
     nx, ny = a_si.shape
@@ -223,51 +248,51 @@ def _solve(j: RibJunction, biases: tuple):
     if np.mean(net[cp]) >= 0 or np.mean(net[cn]) <= 0:
         raise ValueError("doping must make the -contact_x end P-type and the +contact_x end N-type")
     dirichlet = cp | cn
+    free = np.nonzero(~dirichlet)[0]
+    L_ff = (vt * L)[free][:, free].tocsr()
+    QA = Q * A
     u_eq = np.arcsinh(net / (2 * ni))  # charge-neutral ψ/V_T
     # initial guess: neutral in silicon, column mean in the oxide
     u = np.where(A > 0, u_eq, 0.0).reshape(nx, ny)
     col = np.array([u[i, si[i]].mean() for i in range(nx)])
     u = np.where(si, u, col[:, None]).ravel()
-    keep = sp.diags((~dirichlet).astype(float))
-    eye_d = sp.diags(dirichlet.astype(float))
+    coarse = 4 * j.step if j.slab_height == 0 else min(4 * j.step, j.slab_height / 2)
+    if coarse >= 2 * j.step:  # fine grid: start from the first bias solved on a grid ≥ 2× coarser
+        c = _solve_cached(replace(j, step=coarse), (float(biases[0]),))
+        f = RegularGridInterpolator((c.x, c.y), c.psi[0] / vt)
+        X, Y = np.meshgrid(xs, ys, indexing="ij")
+        u = f(np.stack([X.ravel(), Y.ravel()], axis=-1))
+    factor = _Factor()
     out_u, caps, qn, rs = [], [], [], []
     n_side = (net > 0) & (A > 0)
-    prev = []
+    prev = []  # (v, u, du/dV) of the biases solved
+    rfactor = _Factor()
     for v in biases:
         phin = v / vt
         g = np.where(cp, u_eq, np.where(cn, u_eq + phin, 0.0))
-        if len(prev) >= 2:  # linear extrapolation along the bias sweep
-            (v1, u1), (v0, u0) = prev[-1], prev[-2]
-            u = u1 + (v - v1) / (v1 - v0) * (u1 - u0)
-        elif prev:
-            u = prev[-1][1] + np.where(net > 0, phin - prev[-1][0] / vt, 0.0)
+        if prev:  # predictor along the bias sweep: the tangent (exact du/dV) of the last solution, plus the
+            # curvature that the solution before it implies (Hermite quadratic)
+            v1, u1, d1 = prev[-1]
+            u = u1 + (v - v1) * d1
+            if len(prev) >= 2:
+                v0, u0 = prev[-2][:2]
+                h = v1 - v0
+                u = u + (v - v1) ** 2 * (u0 - u1 + h * d1) / h**2
         u = np.where(dirichlet, g, u)
-        for _ in range(100):
-            n = ni * np.exp(np.clip(u - phin, -700, 700))
-            p = ni * np.exp(np.clip(-u, -700, 700))
-            F = vt * (L @ u) + Q * A * (p - n + net)
-            F = np.where(dirichlet, u - g, F)
-            J = keep @ (vt * L - sp.diags(Q * A * (n + p))) + eye_d
-            lu = splu(J.tocsc(), permc_spec="MMD_AT_PLUS_A")
-            du = -lu.solve(F)
-            du = np.clip(du, -2.0, 2.0)
-            u = u + du
-            if np.max(np.abs(du)) < 1e-7:
-                break
-        else:
-            raise RuntimeError(f"Newton did not converge at v_reverse={v} V")
+        u, solve = _newton(u, free, L, L_ff, QA, net, ni, phin, vt, factor, v)
         n = ni * np.exp(u - phin)
         p = ni * np.exp(-u)
-        # small signal: J·du/dV = −∂F/∂V (the last Newton Jacobian; its update was < 1e-7 V_T)
-        fv = np.where(dirichlet, -cn.astype(float) / vt, Q * A * n / vt)
-        dudv = -lu.solve(fv)
-        drho = Q * A * (-p * dudv - n * (dudv - 1 / vt))  # C/m per V, per node
+        # small signal: J·du/dV = −∂F/∂V, the Dirichlet values move by 1/V_T per volt on the N contact
+        dudv = cn / vt
+        dudv[free] = _refined_solve(L_ff - sp.diags(QA[free] * (n[free] + p[free])), solve,
+                                    -((vt * L @ dudv)[free] + QA[free] * n[free] / vt))
+        drho = QA * (-p * dudv - n * (dudv - 1 / vt))  # C/m per V, per node
         drho = np.where(dirichlet, 0.0, drho)
         caps.append(float(np.sum(drho[n_side])))
-        qn.append(float(np.sum((Q * A * (p - n + net))[n_side])))
-        rs.append(_series_resistance(j, xs, ys, si, na, nd, n, p, drho, dirichlet, n_side))
+        qn.append(float(np.sum((QA * (p - n + net))[n_side])))
+        rs.append(_series_resistance(j, xs, ys, si, na, nd, n, p, drho, dirichlet, n_side, rfactor))
         out_u.append(u.copy())
-        prev.append((v, u.copy()))
+        prev = prev[-1:] + [(v, u.copy(), dudv)]
     psi = np.array(out_u).reshape(len(biases), nx, ny) * vt
     vs = np.array(biases)
     nn = ni * np.exp(psi / vt - vs[:, None, None] / vt) * si
@@ -275,7 +300,56 @@ def _solve(j: RibJunction, biases: tuple):
     return CarrierSolution(xs, ys, vs, psi, nn, pp, np.array(caps), np.array(qn), np.array(rs), si, nd - na)
 
 
-def _series_resistance(j, xs, ys, si, na, nd, n, p, drho, dirichlet, n_side):
+def _refined_solve(M, solve, b):
+    """M⁻¹b for the symmetric negative-definite Jacobian M, by conjugate gradients on −M preconditioned with the
+    factors ``solve`` of a nearby Newton iterate (a few iterations instead of a new factorisation)."""
+    n = b.size
+    x, info = cg(LinearOperator((n, n), matvec=lambda v: -(M @ v)), -b, x0=solve(b), rtol=1e-13, maxiter=200,
+                 M=LinearOperator((n, n), matvec=lambda r: -solve(r)))
+    if info != 0:
+        raise RuntimeError("the small-signal solve did not converge")
+    return x
+
+
+def _newton(u, free, L, L_ff, QA, net, ni, phin, vt, factor, v):
+    """Newton on the free nodes of F(u) = V_T·L·u + qA(p − n + N) = 0 (u = ψ/V_T, Dirichlet values in place).
+
+    F = −∇E of the strictly convex energy E(u) = ½V_T·uᵀ(−L)u + Σ qA(n + p − N·u), so large steps are damped by
+    a backtracking (Armijo) line search on E, and Newton converges from any start. Once the step is below
+    0.1 V_T the factors are reused for the remaining (chord) steps. Returns u and the solve with the last factors."""
+    def carriers(w):
+        return ni * np.exp(np.clip(w - phin, -300, 300)), ni * np.exp(np.clip(-w, -300, 300))
+
+    def energy(w):
+        n, p = carriers(w)
+        return 0.5 * vt * np.dot(w, -(L @ w)) + np.dot(QA, n + p - net * w)
+
+    solve, chord = None, False
+    for _ in range(200):
+        n, p = carriers(u)
+        F = (vt * (L @ u) + QA * (p - n + net))[free]
+        if not chord:
+            solve = factor(L_ff - sp.diags(QA[free] * (n[free] + p[free])))
+        du = -solve(F)
+        step = float(np.max(np.abs(du)))
+        t = 1.0
+        if step > 1.0:
+            e0, slope = energy(u), float(np.dot(-F, du))
+            trial = u.copy()
+            while True:
+                trial[free] = u[free] + t * du
+                if energy(trial) <= e0 + 1e-4 * t * slope or t < 1e-3:
+                    break
+                t *= 0.5
+        u = u.copy()
+        u[free] += t * du
+        if step < 1e-7:
+            return u, solve
+        chord = step < 0.6
+    raise RuntimeError(f"Newton did not converge at v_reverse={v} V")
+
+
+def _series_resistance(j, xs, ys, si, na, nd, n, p, drho, dirichlet, n_side, factor):
     nx, ny = si.shape
     total = np.maximum(na + nd, 1e20)
     mu_n = silicon_mobility(total, "electron")
@@ -297,9 +371,9 @@ def _series_resistance(j, xs, ys, si, na, nd, n, p, drho, dirichlet, n_side):
     G = -_laplacian(gx, gy)
     active = si.ravel() & ~dirichlet
     idx = np.nonzero(active)[0]
-    Gs = G[idx][:, idx].tocsc() + sp.identity(idx.size) * 1e-30
+    Gs = G[idx][:, idx] + sp.identity(idx.size) * 1e-30
     s = drho[idx]
-    phi = splu(Gs).solve(s)
+    phi = factor(Gs)(s)
     i_n = np.sum(drho[n_side])
     return float(np.sum(s * phi) / i_n**2)
 

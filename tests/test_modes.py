@@ -73,6 +73,27 @@ def test_perturbation_equals_resolve():
     assert lossy.imag > 0
 
 
+@pytest.mark.parametrize("parity", ["even", "odd"])
+def test_half_domain_equals_full_domain(parity):
+    # a mirror-symmetric guide's symmetry class solved on x >= 0 with an electric (Ex even) or magnetic (Ex odd)
+    # wall must reproduce the full-domain mode: n_eff, n_g (left eigenvector), fields, and the first-order
+    # change for an asymmetric index perturbation (right half of the core only)
+    settings = ModeSettings(step=25e-9, num_modes=2)
+    full = {m.polarization: m for m in solve_modes(strip(), WL, settings)}
+    half = solve_modes(strip(), WL, ModeSettings(step=25e-9, num_modes=1), parity=parity)[0]
+    ref = full["TE" if parity == "even" else "TM"]
+    assert half.polarization == ref.polarization
+    assert half.neff == pytest.approx(ref.neff, abs=1e-8)
+    assert half.group_index == pytest.approx(ref.group_index, rel=1e-8)
+    assert np.max(np.abs(np.abs(half.E) - np.abs(ref.E))) < 1e-4 * np.max(np.abs(ref.E))
+
+    def right_half(x, y):
+        return np.where((x > 0) & (x < 250e-9) & (y >= 0) & (y < 220e-9), 0.01, 0.0)
+    assert half.delta_neff(right_half) == pytest.approx(ref.delta_neff(right_half), rel=1e-7)
+    whole = half.delta_neff(lambda x, y: right_half(np.abs(x), y))  # both halves of the core
+    assert half.delta_neff(right_half).real == pytest.approx(0.5 * whole.real, rel=1e-3)
+
+
 def test_bend_loss_3um_measurable_10um_not():
     settings = ModeSettings(step=25e-9, num_modes=1, margin_x=1.5e-6)
     r3 = solve_modes(rib(), WL, settings, bend_radius=3e-6)[0]
@@ -89,8 +110,14 @@ def test_bad_inputs():
         solve_modes(make, WL, ModeSettings(step=60e-9))
     with pytest.raises(ValueError, match="cross_section"):
         solve_modes(CrossSection((Trapezoid(0.0, 500e-9, 0.0, 220e-9, 1.3),)), WL)
+    # off-centre (no mirror symmetry): solved on the full domain, whose single requested mode is the TE0
+    off_centre = CrossSection((Trapezoid(100e-9, 500e-9, 0.0, 220e-9),))
     with pytest.raises(ValueError, match="polarization"):
-        fundamental(strip(), WL, ModeSettings(step=25e-9, num_modes=1), polarization="TM")
+        fundamental(off_centre, WL, ModeSettings(step=25e-9, num_modes=1), polarization="TM")
+    with pytest.raises(ValueError, match="polarization"):
+        fundamental(strip(), WL, polarization="TX")
+    with pytest.raises(ValueError, match="parity"):
+        solve_modes(off_centre, WL, ModeSettings(step=25e-9, num_modes=1), parity="even")
     with pytest.raises(ValueError, match="material"):
         Trapezoid(0.0, 500e-9, 0.0, 220e-9, "gold")
 
