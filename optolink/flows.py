@@ -156,7 +156,7 @@ def _device_plots(out: pathlib.Path, devices: dict) -> list[str]:
 # run in a side process while the chip and the sections that read it run in this one (the machine's 2 cores are
 # both busy, so the demo takes the larger of the two paths, not their sum); each side section's output is
 # printed, whole, when it finishes.
-INDEPENDENT_SECTIONS: list[str] = ["flows_lasers", "flows_links", "flows_budget", "flows_network"]
+INDEPENDENT_SECTIONS: list[str] = ["flows_solvers", "flows_lasers", "flows_links", "flows_budget", "flows_network"]
 CHIP_SECTIONS: list[str] = ["flows_chip", "flows_chain", "flows_imdd"]
 # sections that take the chip's manifest as well as the output directory
 _TAKES_MANIFEST = {"flows_imdd"}

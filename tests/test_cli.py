@@ -22,7 +22,7 @@ def test_demo_writes_devices_json_and_plots(tmp_path, capsys):
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert set(DEMO_SECTIONS) <= set(summary)
     for name in ("report.html", "network/network.html", "link_ber_vs_osnr.png", "chain.json", "imdd/eye_ring.png",
-                 "imdd/imdd_demo.json"):
+                 "imdd/imdd_demo.json", "solvers/solver_mode_profile.png"):
         assert (tmp_path / name).stat().st_size > 1000, name
     # the side process's sections are printed whole, each with its timing line
     for name in DEMO_SECTIONS:
