@@ -85,6 +85,13 @@ def fiber_nli(network, fiber: FiberNode, pch: np.ndarray, spectrum: Spectrum) ->
     type and spectrum) and GNPy's γ(f) scaling."""
     ft = network.equipment.fiber(fiber.type_variety, fiber.uid)
     span = _fiber_span(network, fiber)
+    if network.nli_model == "gn":  # the exact GN integral of the span (its tables cached per fibre and length)
+        from links.budget_nli import span_nli_power
+
+        f = spectrum.frequencies
+        nli = span_nli_power(f, np.full(f.size, spectrum.baud_rate), np.asarray(pch, dtype=float), span,
+                             nli_model="gn")
+        return nli * ft.gamma_scale(f) ** 2
     key = ("psi", span.alpha_db_per_km, span.dispersion_ps_nm_km, span.dispersion_slope_ps_nm2_km,
            ft.ref_frequency, spectrum)
     cache = network._cache
