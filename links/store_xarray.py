@@ -39,6 +39,10 @@ DIMENSIONLESS = "1"
 
 def unit_from_name(name: str, declared: dict | None = None) -> str:
     """The unit of a parameter or output: declared, else from its name's suffix, else ``"1"`` (see above)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string; got {type(name).__name__}")
+    if declared is not None and not isinstance(declared, dict):
+        raise TypeError(f"declared must be a mapping name → unit; got {type(declared).__name__}")
     if declared and declared.get(name):
         return str(declared[name])
     low = name.lower()

@@ -121,8 +121,10 @@ class Distribution:
                                  f"{TRUNCNORMAL_MIN_MASS:g} (move the bounds or the mean)")
 
     def truncated_mass(self) -> float:
-        """truncnormal: the probability of the untruncated normal inside [low, high]."""
+        """truncnormal: the probability of the untruncated normal inside [low, high] (1 for the other kinds)."""
         p = self.params
+        if self.kind != "truncnormal":
+            return 1.0
 
         def cdf(x):
             return 0.5 * math.erfc(-(x - p["mean"]) / (p["std"] * math.sqrt(2.0)))

@@ -178,6 +178,9 @@ def _hash_value(h, value, depth: int, seen: set) -> None:
 def check_function_allowed(function: str, directories=()) -> None:
     """Refuse (:class:`FunctionNotAllowed`) a sweep function that is neither in ``ALLOWED_FUNCTIONS`` nor from a
     module living directly in one of ``directories``. The module is located, never imported, to decide."""
+    check_function_spec(function)
+    if not isinstance(function, str):
+        raise TypeError("a sweep file names its function as 'package.module:function'")
     if function in ALLOWED_FUNCTIONS:
         return
     module = function.partition(":")[0]

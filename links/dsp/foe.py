@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy import fft as sfft
 
-from optolink.core.validate import check_positive, check_real
+from optolink.core.validate import check_int, check_positive, check_real
 
 from ..signals import check_field
 
@@ -31,6 +31,9 @@ def remove_frequency_offset(x, offset: float, sample_rate: float, *, start_sampl
     a = check_field("x", x)
     fs = check_positive("sample_rate", sample_rate)
     off = check_real("offset", offset)
+    if not abs(off / fs) <= 0.5:
+        raise ValueError(f"offset must be within ±sample_rate/2 (the record's band); got {off:.6g} Hz at {fs:.6g} Sa/s")
+    start_sample = check_int("start_sample", start_sample, low=-(2**53), high=2**53)
     n = np.arange(start_sample, start_sample + a.shape[-1])
     return a * np.exp(-2j * math.pi * off * n / fs)
 

@@ -220,6 +220,8 @@ def example_metro(n_sites: int = 40, seed: int = 7, n_compute: int = 0) -> dict:
     """A synthetic metro (native form): ``n_sites`` sites on a ring-and-spoke city of ~60 km diameter (a core
     ring of 8 hubs, the others attached to their two nearest hubs or neighbours), fibre lengths = 1.3 × the
     straight-line distance (a typical route factor for metro ducts), populations log-normal."""
+    if isinstance(n_sites, bool) or not isinstance(n_sites, int) or not 8 <= n_sites <= 10_000:
+        raise ValueError(f"n_sites must be an integer in [8, 10000] (8 hubs, then the others); got {n_sites!r}")
     rng = np.random.default_rng(seed)
     lat0, lon0 = 48.85, 2.35
     km_lat, km_lon = 111.2, 111.2 * math.cos(math.radians(lat0))
