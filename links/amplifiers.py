@@ -113,8 +113,8 @@ def noise_variance_for_osnr(signal_power: float, osnr_db: float, sample_rate: fl
     if polarizations not in (1, 2):
         raise ValueError(f"polarizations must be 1 or 2; got {polarizations}")
     var = p * fs / (2 * 10 ** (osnr / 10) * check_positive("reference_bandwidth", reference_bandwidth))
-    if not math.isfinite(var):
-        raise ValueError(f"the noise variance overflows (signal_power {p:.3g} W, sample_rate {fs:.3g} Sa/s, "
+    if not 1e-250 < var < math.inf:
+        raise ValueError(f"the noise variance over- or underflows (signal_power {p:.3g} W, sample_rate {fs:.3g} Sa/s, "
                          f"reference_bandwidth {reference_bandwidth:.3g} Hz)")
     return var
 

@@ -419,7 +419,7 @@ def split_step_reference(fiber: Fiber, field, sample_rate: float, n_steps: int) 
         raise TypeError(f"fiber must be a Fiber; got {type(fiber).__name__}")
     x = np.array(check_field("field", field), dtype=complex)
     dual = x.ndim == 2
-    f = np.fft.fftfreq(x.shape[-1], 1.0 / check_positive("sample_rate", sample_rate))
+    f = np.fft.fftfreq(x.shape[-1], 1.0 / check_real("sample_rate", sample_rate, low=1.0, high=1e15))
     h = fiber.length / check_int("n_steps", n_steps, low=1, high=100_000)
     half = fiber.linear_response(f, h / 2)
     a = fiber.alpha

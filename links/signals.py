@@ -252,7 +252,7 @@ def _logsumexp(a: np.ndarray) -> np.ndarray:
 def rrc_response(frequency, baud_rate: float, roll_off: float) -> np.ndarray:
     """Root-raised-cosine amplitude response H(f), H(0) = 1, |H|² a raised cosine of ``roll_off``
     (Proakis, Digital Communications, 5th ed., eq. 9.2-26): Σₖ |H(f − k·baud)|² = 1 (Nyquist)."""
-    baud = check_positive("baud_rate", baud_rate)
+    baud = check_real("baud_rate", baud_rate, low=1.0, high=1e15)
     beta = check_real("roll_off", roll_off, low=0.0, high=1.0)
     f = np.abs(np.asarray(frequency, dtype=float))
     f1, f2 = (1 - beta) * baud / 2, (1 + beta) * baud / 2
@@ -376,7 +376,7 @@ def dual_pol_frame(n_symbols: int, modulation: str = "16QAM", *, rng=None, prbs_
     ``prbs_order`` PRBS (Y takes the sequence half a period later). Every ``pilot_period``-th symbol (from 0)
     is a pilot: a random corner point of the constellation (400ZR inserts one pilot in 64 symbols:
     OIF-400ZR-01.0 §13.3; None: no pilots)."""
-    n = check_int("n_symbols", n_symbols, low=2)
+    n = check_int("n_symbols", n_symbols, low=2, high=MAX_SAMPLES // 16)
     m = BITS_PER_SYMBOL[check_modulation(modulation)]
     if prbs_order is None:
         if rng is None:

@@ -97,7 +97,7 @@ class TransimpedanceAmplifier:
     def __post_init__(self):
         check_positive("transimpedance (ohm)", self.transimpedance)
         check_positive("bandwidth (Hz)", self.bandwidth)
-        check_real("input_noise_density (A/sqrt(Hz))", self.input_noise_density, low=0.0)
+        check_real("input_noise_density (A/sqrt(Hz))", self.input_noise_density, low=0.0, high=1e-3)
         if self.output_swing is not None:
             check_positive("output_swing (V)", self.output_swing)
 

@@ -183,11 +183,11 @@ def lumped_response(frequency, resistance_length, capacitance_per_length, length
     length), the pads (``pad_capacitance``) and an optional parallel termination ``z_load`` (None: open);
     the light sees the node voltage through the junction's own RC, 1/(1 + jω·r·c). Complex, not normalised.
     """
-    f = check_array("frequency", frequency, low=0.0, low_open=True)  # 1/(jωC) is infinite at DC
+    f = check_array("frequency", frequency, low=1e-3, high=1e15)  # 1/(jωC) is infinite at DC
     w = 2 * np.pi * f
-    check_real("resistance_length", resistance_length, low=0.0)
-    check_real("length", length, low=0.0, low_open=True, high=1.0)
-    c_total = check_real("capacitance_per_length", capacitance_per_length, low=0.0, low_open=True) * length
+    check_real("resistance_length", resistance_length, low=0.0, high=1e9)
+    check_real("length", length, low=1e-9, high=1.0)
+    c_total = check_real("capacitance_per_length", capacitance_per_length, low=1e-18, high=1e-3) * length
     check_real("pad_capacitance", pad_capacitance, low=0.0)
     n_series = check_int("n_series", n_series, low=1, high=2)
     z_j = resistance_length / length + 1 / (1j * w * c_total)
@@ -202,9 +202,9 @@ def lumped_response(frequency, resistance_length, capacitance_per_length, length
 
 def junction_admittance(frequency, resistance_length, capacitance_per_length, n_series: int = 1):
     """Per-length admittance (S/m) of ``n_series`` identical junctions in series: 1/(n(r + 1/(jωc)))."""
-    w = 2 * np.pi * check_array("frequency", frequency, low=0.0)
-    r = check_real("resistance_length", resistance_length, low=0.0)
-    c = check_real("capacitance_per_length", capacitance_per_length, low=0.0, low_open=True)
+    w = 2 * np.pi * check_array("frequency", frequency, low=0.0, high=1e15)
+    r = check_real("resistance_length", resistance_length, low=0.0, high=1e9)
+    c = check_real("capacitance_per_length", capacitance_per_length, low=0.0, low_open=True, high=1e-3)
     n = check_int("n_series", n_series, low=1, high=2)
     jwc = 1j * w * c  # 1/(n(r + 1/(jωc))) written to stay finite at ω = 0
     return jwc / (n * (1.0 + jwc * r))
@@ -212,6 +212,7 @@ def junction_admittance(frequency, resistance_length, capacitance_per_length, n_
 
 def loaded_line(electrode: CoplanarElectrode, frequency, junction_y):
     """``(gamma, z_c)`` of the electrode loaded by ``junction_y`` (S/m) at ``frequency`` (Hz)."""
+    frequency = check_array("frequency", frequency, low=0.0, high=1e15)
     z = electrode.series_impedance(frequency)
     y = electrode.shunt_admittance(frequency) + junction_y
     gamma = np.sqrt(z * y)
@@ -229,7 +230,7 @@ def traveling_wave_response(frequency, gamma, z_c, length, n_group, z_source=50.
     "Semiconductor Devices for High-Speed Optoelectronics", CUP 2009, §4.4), times the junction's own
     RC factor 1/(1 + jω·junction_tau). Returns a complex array (not normalised).
     """
-    f = check_array("frequency", frequency, low=0.0)
+    f = check_array("frequency", frequency, low=0.0, high=1e15)
     gamma = np.asarray(gamma, dtype=complex)
     z_c = np.asarray(z_c, dtype=complex)
     if not (np.all(np.isfinite(gamma)) and np.all(np.isfinite(z_c))):

@@ -20,7 +20,7 @@ def estimate_rin(power, sample_rate, *, segment_duration: float | None = None):
 
     `segment_duration` (s) sets the resolution (default: record/8)."""
     x = check_array("power", power, low=0.0)
-    fs = check_positive("sample_rate", sample_rate)
+    fs = check_real("sample_rate", sample_rate, low=1.0, high=1e16)
     x = np.atleast_2d(x)
     mean = x.mean(axis=1, keepdims=True)
     if np.any(mean <= 0):
@@ -45,7 +45,7 @@ def estimate_linewidth(phase, sample_rate, *, min_lag: float | None = None, max_
     [min_lag, max_lag] (defaults T/200 and T/50); min_lag must exceed a few damping times 1/γ.
     """
     ph = np.atleast_2d(check_array("phase", phase))
-    fs = check_positive("sample_rate", sample_rate)
+    fs = check_real("sample_rate", sample_rate, low=1.0, high=1e16)
     m = ph.shape[1]
     if m < 64:
         raise ValueError(f"phase needs at least 64 samples, got {m}")

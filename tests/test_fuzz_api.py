@@ -14,7 +14,8 @@ exercised: its properties and its public methods that need no argument.
 A call passes when it returns finite results or raises ValueError/TypeError; it fails on any other exception
 (ZeroDivisionError, OverflowError, MemoryError, IndexError, RuntimeError, ...), on NaN in the output when every
 input was finite (unless NaN is the documented answer, ``NAN_BY_DESIGN``), and on a call over the time bound.
-An argument that takes an object (a device, a Generator) may refuse a value of another type with AttributeError.
+An argument that takes an object (a device, a Generator) may refuse a value of another type with AttributeError,
+and a path argument may refuse a path that does not exist with OSError.
 A finding not fixed yet is listed in ``KNOWN_OPEN`` (target → its arguments left out, with the finding).
 CI runs ``OPTOLINK_FUZZ_API_EXAMPLES`` (default 6) seeded examples per target; ``make fuzz`` runs a long
 campaign (``OPTOLINK_FUZZ_EXAMPLES``).
@@ -701,7 +702,9 @@ def _alarm(signum, frame):
 def _finite(value) -> bool:
     if isinstance(value, bool | str | bytes | type(None)):
         return True
-    if isinstance(value, int | float | complex | np.number):
+    if isinstance(value, int | np.integer):  # a Python int of any size is finite
+        return True
+    if isinstance(value, float | complex | np.number):
         return bool(np.isfinite(value))
     if isinstance(value, np.ndarray):
         return value.dtype.kind not in "fc" or bool(np.all(np.isfinite(value)))
@@ -809,6 +812,10 @@ def check_call(qualname, obj, kwargs, field, value, object_argument=False):
             out = call(qualname, obj, kwargs)
     except (ValueError, TypeError):
         return None
+    except OSError as exc:
+        if "path" in field:  # a path that does not exist: the standard refusal of a file path
+            return None
+        return f"{qualname}({field}={value!r:.80}) raised {type(exc).__name__}: {str(exc)[:300]}"
     except AttributeError as exc:
         if object_argument:
             return None
@@ -864,6 +871,9 @@ def test_every_public_name_is_fuzzed_or_exempt():
 
 @pytest.mark.parametrize("qualname", _target_names())
 def test_fuzz_public_api(qualname):
+    resume = os.environ.get("OPTOLINK_FUZZ_RESUME")  # a campaign's log: the targets it finished are skipped
+    if resume and os.path.exists(resume) and qualname in {ln.split()[0] for ln in open(resume) if ln.strip()}:
+        pytest.skip("done in the campaign being resumed")
     obj = _targets()[qualname]
     base = base_arguments(qualname, obj)
     with np.errstate(all="ignore"):
@@ -888,10 +898,13 @@ def test_fuzz_public_api(qualname):
         failure = check_call(qualname, obj, kwargs, field, value, objects[field])
         assert failure is None, failure
 
-    calls, t0 = [0], time.perf_counter()
+    calls, t0, finding = [0], time.perf_counter(), ""
     try:
         run()
+    except AssertionError as exc:
+        finding = str(exc).splitlines()[0][:300]
+        raise
     finally:
-        if os.environ.get("OPTOLINK_FUZZ_LOG"):  # a campaign's record: target, calls, seconds
+        if os.environ.get("OPTOLINK_FUZZ_LOG"):  # a campaign's record: target, calls, seconds, finding
             with open(os.environ["OPTOLINK_FUZZ_LOG"], "a") as fh:
-                fh.write(f"{qualname} {calls[0]} {time.perf_counter() - t0:.2f}\n")
+                fh.write(f"{qualname} {calls[0]} {time.perf_counter() - t0:.2f} {finding}\n")

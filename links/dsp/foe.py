@@ -73,7 +73,10 @@ def fourth_power_frequency_offset(symbols, symbol_rate: float, *, sample_rate: f
     rs = check_positive("symbol_rate", symbol_rate)
     fs = rs if sample_rate is None else check_positive("sample_rate", sample_rate)
     s = np.atleast_2d(x)
-    s = s / np.sqrt(np.mean(np.abs(s) ** 2, axis=-1, keepdims=True))
+    power = np.mean(np.abs(s) ** 2, axis=-1, keepdims=True)
+    if not np.all(power > 0):
+        raise ValueError("symbols must carry power (a row is all zeros): no frequency offset to estimate")
+    s = s / np.sqrt(power)
     if s.shape[0] == 2:
         s = np.concatenate([s, (s[:1] + s[1:]) / math.sqrt(2), (s[:1] + 1j * s[1:]) / math.sqrt(2)])
     nfft = 4 * sfft.next_fast_len(s.shape[-1])

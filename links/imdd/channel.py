@@ -26,7 +26,7 @@ def g652_dispersion_ps_nm_km(wavelength, zero_dispersion_wavelength=1312e-9, slo
     """D(λ) in ps/(nm·km) of G.652 fibre from its zero-dispersion wavelength and slope S0 (ps/(nm²·km))."""
     lam = check_array("wavelength", wavelength, low=1e-7, high=1e-4) * 1e9  # 100 nm - 100 µm
     l0 = check_real("zero_dispersion_wavelength", zero_dispersion_wavelength, low=1.2e-6, high=1.4e-6) * 1e9
-    out = slope / 4.0 * (lam - l0**4 / lam**3)
+    out = check_real("slope", slope, low=0.0, high=1.0) / 4.0 * (lam - l0**4 / lam**3)
     return float(out) if out.ndim == 0 else out
 
 

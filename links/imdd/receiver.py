@@ -105,7 +105,7 @@ def pam4_ser_theory(snr_db: float) -> float:
     """Gaussian-noise SER of equiprobable, equally spaced PAM4, SNR the ratio of the mean signal power (levels
     ±d, ±3d: 5d²) to the noise variance: SER = 2(M−1)/M·Q(sqrt(6·SNR/(M²−1))) = 1.5·Q(d/σ) =
     0.75·erfc(sqrt(SNR/10)) (Proakis, Digital Communications, 5th ed., §4.3, M = 4)."""
-    snr = 10 ** (check_real("snr_db", snr_db) / 10)
+    snr = 10 ** (check_real("snr_db", snr_db, low=-300.0, high=300.0) / 10)
     return float(0.75 * erfc(math.sqrt(snr / 10.0)))
 
 
