@@ -26,9 +26,11 @@ bench:
 	$(MAKE) --no-print-directory EXTRAS=dev,peers $(VENV)/.installed-dev-peers
 	$(BIN)/python -m benchmarks
 
-# a long fuzz campaign over the public API (CI runs a bounded, seeded one in tests/test_fuzz.py)
+# a long fuzz campaign over the public API (CI runs a bounded, seeded one: tests/test_fuzz.py, tests/test_fuzz_api.py);
+# OPTOLINK_FUZZ_API_EXAMPLES examples per public constructor/function (~12 min at 300), OPTOLINK_FUZZ_LOG records them
 fuzz: $(STAMP)
-	OPTOLINK_FUZZ_EXAMPLES=$${OPTOLINK_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q tests/test_fuzz.py
+	OPTOLINK_FUZZ_EXAMPLES=$${OPTOLINK_FUZZ_EXAMPLES:-5000} OPTOLINK_FUZZ_API_EXAMPLES=$${OPTOLINK_FUZZ_API_EXAMPLES:-300} \
+		nice $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_fuzz_api.py
 
 # the documentation site into site/: the examples draw the gallery, then a strict build (warnings are errors)
 # (EXTRAS plus docs; the install runs in a sub-make so that the stamp's name follows those extras)

@@ -114,7 +114,11 @@ def noise_variance_for_osnr(signal_power: float, osnr_db: float, sample_rate: fl
     fs = check_positive("sample_rate", sample_rate)
     if polarizations not in (1, 2):
         raise ValueError(f"polarizations must be 1 or 2; got {polarizations}")
-    return p * fs / (2 * 10 ** (osnr / 10) * check_positive("reference_bandwidth", reference_bandwidth))
+    var = p * fs / (2 * 10 ** (osnr / 10) * check_positive("reference_bandwidth", reference_bandwidth))
+    if not 1e-250 < var < math.inf:
+        raise ValueError(f"the noise variance over- or underflows (signal_power {p:.3g} W, sample_rate {fs:.3g} Sa/s, "
+                         f"reference_bandwidth {reference_bandwidth:.3g} Hz)")
+    return var
 
 
 def load_noise(field, sample_rate: float, osnr_db: float, *, rng,
@@ -145,8 +149,13 @@ def measure_osnr_db(signal, noisy, sample_rate: float, *,
     if s.shape != y.shape:
         raise ValueError(f"signal and noisy must have the same shape; got {s.shape} and {y.shape}")
     fs = check_positive("sample_rate", sample_rate)
+    b_ref = check_positive("reference_bandwidth", reference_bandwidth)
     n_pol = 1 if s.ndim == 1 else 2
     p_sig = float(np.mean(np.abs(s) ** 2)) * n_pol
+    if not p_sig > 0:
+        raise ValueError("signal has zero power: no OSNR")
     p_noise_per_pol = float(np.mean(np.abs(y - s) ** 2))  # mean over pols
     psd_per_pol = p_noise_per_pol / fs
+    if psd_per_pol * b_ref == 0:
+        return math.inf  # noise-free
     return 10 * math.log10(p_sig * (2 if n_pol == 1 else 1) / (2 * psd_per_pol * reference_bandwidth))

@@ -68,6 +68,10 @@ def modulator_bandwidth_penalty_db(eo_bandwidth: float, baud_rate: float) -> flo
     b = check_positive("eo_bandwidth", eo_bandwidth)
     r = check_positive("baud_rate", baud_rate)
     x = r / (2 * b)
+    if not x <= 1e6:
+        raise ValueError(f"eo_bandwidth {b:.3g} Hz is below 1e-6 of the half baud rate {r / 2:.3g} Hz: no signal")
+    if x < 1e-6:  # the penalty vanishes as x⁴ (a flat response); the closed form loses its digits here
+        return 0.0
     return float(10 * math.log10(math.atan(x) / x * (1 + x * x / 3)))
 
 

@@ -418,10 +418,12 @@ class Fiber:
 
 def split_step_reference(fiber: Fiber, field, sample_rate: float, n_steps: int) -> np.ndarray:
     """Textbook (unmerged) symmetric split-step in plain NumPy: the reference of `Fiber.propagate` in tests."""
-    x = np.array(field, dtype=complex)
+    if not isinstance(fiber, Fiber):
+        raise TypeError(f"fiber must be a Fiber; got {type(fiber).__name__}")
+    x = np.array(check_field("field", field), dtype=complex)
     dual = x.ndim == 2
-    f = np.fft.fftfreq(x.shape[-1], 1.0 / sample_rate)
-    h = fiber.length / n_steps
+    f = np.fft.fftfreq(x.shape[-1], 1.0 / check_real("sample_rate", sample_rate, low=1.0, high=1e15))
+    h = fiber.length / check_int("n_steps", n_steps, low=1, high=100_000)
     half = fiber.linear_response(f, h / 2)
     a = fiber.alpha
     heff = h if a == 0 else 2 * math.sinh(a * h / 2) / a

@@ -321,7 +321,7 @@ def gn_psd(frequency, bandwidth, power, span, eval_frequency, *, roll_off=0.0, n
     n_coh = check_int("n_coherent", n_coherent, low=1, high=100_000)
     fp = fibre_parameters(span)
     _, _, _, _, lo, hi, flo, fhi, peak = _spectra(f, r, p, b)
-    fe = np.atleast_1d(np.asarray(eval_frequency, dtype=float))
+    fe = np.atleast_1d(check_array("eval_frequency", eval_frequency))
     out = np.empty(fe.size)
     _run_kernel(fe, lo, hi, flo, fhi, peak, fp, n_coh, accuracy, out)
     return (16.0 / 27.0) * (float(span.gamma_per_w_km) / 1e3) ** 2 * out

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import erfc
 
 from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
+from optolink.core.validate import check_array, check_positive
 
 from .modulations import BITS_PER_SYMBOL, check_modulation, levels_per_dimension
 
@@ -62,16 +63,14 @@ def required_snr_db(modulation: str, ber: float) -> float:
 
 def snr_from_osnr(osnr_db, baud_rate: float, reference_bandwidth: float = OSNR_REFERENCE_BANDWIDTH):
     """SNR in the signal bandwidth (dB) from OSNR (dB, both polarizations' noise): OSNR + 10·log10(B_ref/baud)."""
-    if not baud_rate > 0:
-        raise ValueError(f"baud_rate must be > 0; got {baud_rate}")
-    return np.asarray(osnr_db, dtype=float) + 10.0 * math.log10(reference_bandwidth / baud_rate)
+    ratio = check_positive("reference_bandwidth", reference_bandwidth) / check_positive("baud_rate", baud_rate)
+    return check_array("osnr_db", osnr_db) + 10.0 * math.log10(ratio)
 
 
 def osnr_from_snr(snr_db, baud_rate: float, reference_bandwidth: float = OSNR_REFERENCE_BANDWIDTH):
     """OSNR (dB in ``reference_bandwidth``) from the SNR in the signal bandwidth (dB)."""
-    if not baud_rate > 0:
-        raise ValueError(f"baud_rate must be > 0; got {baud_rate}")
-    return np.asarray(snr_db, dtype=float) - 10.0 * math.log10(reference_bandwidth / baud_rate)
+    ratio = check_positive("reference_bandwidth", reference_bandwidth) / check_positive("baud_rate", baud_rate)
+    return check_array("snr_db", snr_db) - 10.0 * math.log10(ratio)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -79,6 +78,11 @@ def osnr_from_snr(snr_db, baud_rate: float, reference_bandwidth: float = OSNR_RE
 # --------------------------------------------------------------------------------------------------------
 def _pair(name_a, a, name_b, b):
     a, b = np.asarray(a), np.asarray(b)
+    for name, v in ((name_a, a), (name_b, b)):
+        if v.dtype.kind not in "biufc":
+            raise TypeError(f"{name} must be a numeric array; got dtype {v.dtype}")
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"{name} must be finite (no NaN or inf)")
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape; got {a.shape} and {b.shape}")
     if a.size == 0:
@@ -107,7 +111,10 @@ def symbol_error_ratio(tx_symbols, rx_decisions) -> float:
 def fit_gain(received, reference) -> complex:
     """Least-squares complex gain α minimising Σ|y − α·s|² (α = ⟨y s*⟩ / ⟨|s|²⟩)."""
     y, s = _pair("received", received, "reference", reference)
-    return complex(np.vdot(s, y) / np.vdot(s, s).real)
+    power = np.vdot(s, s).real
+    if not power > 0 or not np.isfinite(power):
+        raise ValueError(f"reference must have a finite, nonzero power; got Σ|s|² = {power:.3g}")
+    return complex(np.vdot(s, y) / power)
 
 
 def snr_from_symbols(received, reference) -> float:
@@ -126,6 +133,8 @@ def evm_rms(received, reference) -> float:
     """RMS error-vector magnitude (fraction, not %) normalised to the reference's RMS, after the LS gain."""
     y, s = _pair("received", received, "reference", reference)
     alpha = fit_gain(y, s)
+    if alpha == 0 or not np.isfinite(alpha):
+        raise ValueError("received has no component along reference (the least-squares gain is 0): no EVM")
     return float(math.sqrt(np.mean(np.abs(y / alpha - s) ** 2) / np.mean(np.abs(s) ** 2)))
 
 
@@ -155,7 +164,7 @@ def gmi(received, tx_symbols, modulation: str, *, noise_variance: float | None =
     check_modulation(modulation)
     y = y / fit_gain(y, s)
     var = float(np.mean(np.abs(y - s) ** 2)) if noise_variance is None else float(noise_variance)
-    if not var > 0:
+    if not var > 1e-30:  # noise-free (to the precision of the LLRs)
         return float(BITS_PER_SYMBOL[modulation])
     bits = labels_to_bits(decide_labels(s, modulation), modulation).astype(float)
     lam = llr(y, modulation, var, method="exact")

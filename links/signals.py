@@ -30,6 +30,22 @@ PRBS_TAPS = {7: 6, 15: 14, 23: 18, 31: 28}  # ITU-T O.150: x^n + x^tap + 1
 # --------------------------------------------------------------------------------------------------------
 # validation shared by the links modules
 # --------------------------------------------------------------------------------------------------------
+MAX_SAMPLES = 2**27  # the longest record (bits, symbols or samples) a function builds: 2 GiB of complex128
+
+
+def check_record(name: str, value, *, dtype=complex) -> np.ndarray:
+    """A finite numeric record (…, N), N >= 1, as ``dtype``; TypeError/ValueError naming ``name``."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "fciu" or arr.dtype == bool or arr.ndim == 0 or arr.shape[-1] < 1:
+        raise TypeError(f"{name} must be a numeric array (…, N) with N >= 1; got dtype {arr.dtype}, shape "
+                        f"{arr.shape}")
+    if np.dtype(dtype).kind != "c" and arr.dtype.kind == "c":
+        raise TypeError(f"{name} must be real; got a complex array")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return arr.astype(dtype, copy=False)
+
+
 def check_field(name: str, value, *, dual_pol: bool | None = None) -> np.ndarray:
     """A finite complex optical field of shape (N,) or (2, N) (``dual_pol`` forces one of them).
 
@@ -79,14 +95,14 @@ def prbs(order: int, n_bits: int, *, state: int | None = None) -> np.ndarray:
     register ``state`` (default all ones). Period 2^order − 1."""
     if order not in PRBS_TAPS:
         raise ValueError(f"order must be one of {sorted(PRBS_TAPS)}; got {order!r}")
-    n = check_int("n_bits", n_bits, low=1)
+    n = check_int("n_bits", n_bits, low=1, high=MAX_SAMPLES)
     s = (1 << order) - 1 if state is None else check_int("state", state, low=1, high=(1 << order) - 1)
     return _prbs_kernel(order, PRBS_TAPS[order], s, n)
 
 
 def random_bits(n_bits: int, *, rng) -> np.ndarray:
     """``n_bits`` independent fair bits (uint8) from ``rng`` (Generator or seed)."""
-    return as_rng(rng).integers(0, 2, check_int("n_bits", n_bits, low=1), dtype=np.uint8)
+    return as_rng(rng).integers(0, 2, check_int("n_bits", n_bits, low=1, high=MAX_SAMPLES), dtype=np.uint8)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -131,6 +147,8 @@ def map_bits(bits, modulation: str) -> np.ndarray:
     """Symbols for ``bits`` (…, n·m) → (…, n), m = bits per symbol, MSB of each label first."""
     m = BITS_PER_SYMBOL[check_modulation(modulation)]
     b = np.asarray(bits)
+    if b.dtype.kind not in "biu" or b.ndim == 0:
+        raise TypeError(f"bits must be an array of integers 0/1 (or booleans); got dtype {b.dtype}, shape {b.shape}")
     if b.shape[-1] % m:
         raise ValueError(f"the number of bits ({b.shape[-1]}) must be a multiple of {m} for {modulation}")
     if b.size and (b.min() < 0 or b.max() > 1):
@@ -147,7 +165,7 @@ def _dim_indices(x: np.ndarray, n_levels: int, scale: float) -> np.ndarray:
 
 def decide_labels(symbols, modulation: str) -> np.ndarray:
     """Labels of the nearest constellation points (per-dimension slicing: exact for these grids)."""
-    y = np.asarray(symbols)
+    y = check_record("symbols", symbols)
     lv = pam_levels(check_modulation(modulation))
     n_levels, s = lv.size, _scale(modulation)
     gray = np.arange(n_levels) ^ (np.arange(n_levels) >> 1)  # level index → Gray label
@@ -166,7 +184,12 @@ def decide(symbols, modulation: str) -> np.ndarray:
 def labels_to_bits(labels, modulation: str) -> np.ndarray:
     """Bits (…, n·m) of labels (…, n)."""
     m = BITS_PER_SYMBOL[check_modulation(modulation)]
-    lab = np.asarray(labels, dtype=np.int64)
+    lab = np.asarray(labels)
+    if lab.dtype.kind not in "iu" or lab.ndim == 0:
+        raise TypeError(f"labels must be an integer array (…, n); got dtype {lab.dtype}, shape {lab.shape}")
+    if lab.size and (lab.min() < 0 or lab.max() >= 2**m):
+        raise ValueError(f"labels must be in [0, {2**m}) for {modulation}")
+    lab = lab.astype(np.int64)
     bits = (lab[..., None] >> np.arange(m - 1, -1, -1)) & 1
     return bits.reshape(*lab.shape[:-1], -1).astype(np.uint8)
 
@@ -187,8 +210,10 @@ def llr(symbols, modulation: str, noise_variance, *, method: str = "maxlog") -> 
     """
     if method not in ("maxlog", "exact"):
         raise ValueError(f"method must be 'maxlog' or 'exact'; got {method!r}")
-    var = check_real("noise_variance", noise_variance, low=0.0, low_open=True)
-    y = np.asarray(symbols)
+    var = check_real("noise_variance", noise_variance, low=1e-30)  # below, the metrics overflow
+    y = check_record("symbols", symbols)
+    if np.abs(y).max() > 1e6:
+        raise ValueError(f"symbols must be normalised (|y| <= 1e6); got max |y| = {np.abs(y).max():.3g}")
     lv = pam_levels(check_modulation(modulation)) * _scale(modulation)
     n_levels = lv.size
     k = int(round(math.log2(n_levels)))
@@ -227,7 +252,7 @@ def _logsumexp(a: np.ndarray) -> np.ndarray:
 def rrc_response(frequency, baud_rate: float, roll_off: float) -> np.ndarray:
     """Root-raised-cosine amplitude response H(f), H(0) = 1, |H|² a raised cosine of ``roll_off``
     (Proakis, Digital Communications, 5th ed., eq. 9.2-26): Σₖ |H(f − k·baud)|² = 1 (Nyquist)."""
-    baud = check_positive("baud_rate", baud_rate)
+    baud = check_real("baud_rate", baud_rate, low=1.0, high=1e15)
     beta = check_real("roll_off", roll_off, low=0.0, high=1.0)
     f = np.abs(np.asarray(frequency, dtype=float))
     f1, f2 = (1 - beta) * baud / 2, (1 + beta) * baud / 2
@@ -243,8 +268,8 @@ def rrc_taps(roll_off: float, sps: int, span: int) -> np.ndarray:
     """Time-domain RRC pulse of ``span`` symbols at ``sps`` samples per symbol, unit energy per symbol
     (Σ h² = sps): Proakis, 5th ed., eq. 9.2-27 (with its t = 0 and t = ±T/(4β) limits)."""
     beta = check_real("roll_off", roll_off, low=0.0, high=1.0, low_open=True)
-    sps = check_int("sps", sps, low=1)
-    span = check_int("span", span, low=2)
+    sps = check_int("sps", sps, low=1, high=4096)
+    span = check_int("span", span, low=2, high=4096)
     t = np.arange(-span * sps // 2, span * sps // 2 + 1) / sps
     h = np.empty_like(t)
     for i, ti in enumerate(t):
@@ -261,7 +286,11 @@ def rrc_taps(roll_off: float, sps: int, span: int) -> np.ndarray:
 
 def samples_per_record(n_symbols: int, baud_rate: float, sample_rate: float) -> int:
     """Samples M for ``n_symbols`` at ``sample_rate``; ValueError unless M = n·fs/baud is an integer."""
-    m = n_symbols * sample_rate / baud_rate
+    n_symbols = check_int("n_symbols", n_symbols, low=1, high=MAX_SAMPLES)
+    m = n_symbols * check_positive("sample_rate", sample_rate) / check_positive("baud_rate", baud_rate)
+    if not m <= MAX_SAMPLES:
+        raise ValueError(f"the record would have {m:.3g} samples (n_symbols × sample_rate / baud_rate); at most "
+                         f"{MAX_SAMPLES} are allowed")
     mi = int(round(m))
     if abs(m - mi) > 1e-6 * max(1.0, m) or mi < 1:
         raise ValueError(f"sample_rate/baud_rate × n_symbols must be an integer: {sample_rate:.6g}/{baud_rate:.6g}"
@@ -276,7 +305,7 @@ def shape(symbols, baud_rate: float, sample_rate: float, roll_off: float = 0.1) 
     the centre of symbol 0. Built in the frequency domain (the record is one period), so there are no
     filter transients. ``sample_rate`` must cover the shaped spectrum: fs ≥ (1 + roll_off)·baud.
     """
-    a = np.asarray(symbols, dtype=complex)
+    a = check_record("symbols", symbols)
     baud = check_positive("baud_rate", baud_rate)
     fs = check_positive("sample_rate", sample_rate)
     beta = check_real("roll_off", roll_off, low=0.0, high=1.0)
@@ -297,13 +326,13 @@ def matched_filter(samples, baud_rate: float, sample_rate: float, roll_off: floa
 
     The inverse of `shape` on a noise-free record (Nyquist pulse); samples must be aligned to symbol 0.
     """
-    x = np.asarray(samples, dtype=complex)
+    x = check_record("samples", samples)
     baud = check_positive("baud_rate", baud_rate)
     fs = check_positive("sample_rate", sample_rate)
     m = x.shape[-1]
     n_f = m * baud / fs
-    n = int(round(n_f))
-    if abs(n - n_f) > 1e-6 * max(1.0, n_f):
+    n = int(round(n_f)) if n_f <= m else 0
+    if n < 1 or abs(n - n_f) > 1e-6 * max(1.0, n_f):
         raise ValueError(f"the record ({m} samples at {fs:.6g} Hz) is not a whole number of symbols at {baud:.6g} Bd")
     lead = x.shape[:-1]
     spec = sfft.fft(x.reshape(-1, m), axis=-1)
@@ -347,7 +376,7 @@ def dual_pol_frame(n_symbols: int, modulation: str = "16QAM", *, rng=None, prbs_
     ``prbs_order`` PRBS (Y takes the sequence half a period later). Every ``pilot_period``-th symbol (from 0)
     is a pilot: a random corner point of the constellation (400ZR inserts one pilot in 64 symbols:
     OIF-400ZR-01.0 §13.3; None: no pilots)."""
-    n = check_int("n_symbols", n_symbols, low=2)
+    n = check_int("n_symbols", n_symbols, low=2, high=MAX_SAMPLES // 16)
     m = BITS_PER_SYMBOL[check_modulation(modulation)]
     if prbs_order is None:
         if rng is None:

@@ -3,10 +3,11 @@
 Schema (``optolink.store/1``)::
 
     /                               attrs: schema="optolink.store/1", created, software_version
-    /runs/<name>/                   attrs: function, fingerprint, parameters (JSON: the whole sweep definition),
-                                           seed, n_points, software_version, python, numpy, host, created
+    /runs/<name>/                   attrs: function, fingerprint, code_fingerprint (of the function's code),
+                                           parameters (JSON: the whole sweep definition), seed, n_points,
+                                           software_version, python, numpy, host, created
     /runs/<name>/points/<param>     the point grid, one dataset per parameter, shape (n_points,),
-                                    written when the run is created (attrs: unit)
+                                    written when the run is created (attrs: unit, see links.store_xarray)
     /runs/<name>/done               int64 (n_done,): point indices in completion order — appended LAST,
                                     so every row below len(done) is complete in every other dataset
     /runs/<name>/status             int8 (n_done,): 1 = ok, 2 = error
@@ -44,6 +45,7 @@ import numpy as np
 from optolink.core.files import atomic_path
 from optolink.core.provenance import software_version, utc_now
 
+from .store_xarray import unit_from_name
 from .storefile import (
     USERBLOCK_SIZE,
     StoreIntegrityError,
@@ -152,19 +154,20 @@ class RunData:
                        {k: v[order] for k, v in self.results.items()},
                        [self.errors[i] for i in order], self.units, self.grid)
 
-    def to_xarray(self):
-        """An ``xarray.Dataset`` indexed by point (requires xarray)."""
-        try:
-            import xarray as xr
-        except ImportError as exc:
-            raise ImportError("to_xarray needs xarray: pip install xarray") from exc
-        data = {}
-        for k, v in self.results.items():
-            dims = ("point",) + tuple(f"{k}_dim{i}" for i in range(1, v.ndim))
-            data[k] = (dims, v, {"unit": self.units.get(k, "")})
-        coords = {"point": self.index}
-        coords.update({k: ("point", v, {"unit": self.units.get(k, "")}) for k, v in self.params.items()})
-        return xr.Dataset(data, coords=coords, attrs={k: str(v) for k, v in self.attrs.items()})
+    def to_xarray(self, *, flat: bool = False):
+        """An ``xarray.Dataset`` on the sweep's grid (grid dimensions, plus ``sample`` for Monte Carlo), with a
+        ``units`` attribute on every variable (``links.store_xarray`` states the rule); ``flat=True``: indexed
+        by ``point`` in completion order. Requires xarray."""
+        from .store_xarray import run_to_xarray
+
+        return run_to_xarray(self, flat=flat)
+
+    def to_netcdf(self, path: str | os.PathLike, *, engine: str | None = None, flat: bool = False):
+        """Write :meth:`to_xarray` to a netCDF file (atomic replace; ``h5netcdf`` if installed, else SciPy's
+        netCDF-3); ``xarray.open_dataset(path)`` reads it back. Returns the path."""
+        from .store_xarray import write_netcdf
+
+        return write_netcdf(self.to_xarray(flat=flat), path, engine=engine)
 
 
 class Store:
@@ -245,12 +248,12 @@ class Store:
             index = g["done"][:n].astype(np.int64)
             status = g["status"][:n] if "status" in g else np.ones(n, np.int8)
             grid = {k: g["points"][k][()] for k in g["points"]}
-            units = {k: _attr(g["points"][k], "unit") for k in g["points"]}
+            units = {k: _attr(g["points"][k], "unit") or unit_from_name(k) for k in g["points"]}
             params = {k: v[index] for k, v in grid.items()}
             results = {}
             for k in g["results"]:
                 results[k] = g["results"][k][:n]
-                units[k] = _attr(g["results"][k], "unit")
+                units[k] = _attr(g["results"][k], "unit") or unit_from_name(k)
             errors = [e.decode("utf-8", "replace") for e in g["errors"][:n]] if "errors" in g else [""] * n
             attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()}
         return RunData(run, attrs, index, status, params, results, errors, units, grid)
@@ -396,6 +399,12 @@ class RunWriter:
                         f"run {run!r} already exists in {path} with different parameters (fingerprint {old} vs "
                         f"{attrs.get('fingerprint')}); use another run name"
                     )
+                old_code = _attr(runs[run], "code_fingerprint", None)
+                if old_code is not None and attrs.get("code_fingerprint") not in (None, old_code):
+                    raise StoreError(
+                        f"run {run!r} in {path} was computed by another version of {attrs.get('function')!r} (its "
+                        f"code changed: fingerprint {old_code} vs {attrs.get('code_fingerprint')}); resuming would "
+                        "mix points of both — use another run name (or restore the function)")
             else:
                 self._create(runs, grid, attrs)
             self._g = runs[run]
@@ -425,7 +434,7 @@ class RunWriter:
             pts = g.create_group("points")
             for k, v in grid.items():
                 d = pts.create_dataset(k, data=v if v.dtype.kind != "U" else v.astype("S"))
-                d.attrs["unit"] = self.units.get(k, "")
+                d.attrs["unit"] = unit_from_name(k, self.units)
             g.create_dataset("done", shape=(0,), maxshape=(None,), dtype="i8", chunks=(1024,))
             g.create_dataset("status", shape=(0,), maxshape=(None,), dtype="i1", chunks=(1024,))
             g.create_dataset("errors", shape=(0,), maxshape=(None,), dtype=f"S{ERROR_WIDTH}", chunks=(256,))
@@ -454,7 +463,7 @@ class RunWriter:
             d = res.create_dataset(k, shape=(n,) + shape, maxshape=(None,) + shape, dtype="f8",
                                    chunks=(chunk_rows,) + shape, compression="gzip" if row > 16 else None,
                                    fillvalue=np.nan)
-            d.attrs["unit"] = self.units.get(k, "")
+            d.attrs["unit"] = unit_from_name(k, self.units)
         self._f.swmr_mode = True
 
     def append(self, index: int, values: dict | None, error: str | None = None) -> None:

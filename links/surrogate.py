@@ -42,6 +42,12 @@ EXTRAPOLATION = ("flag", "refuse")
 
 def polynomial_terms(n_features: int, degree: int) -> tuple[tuple[int, ...], ...]:
     """Monomials of total degree ≤ ``degree`` in ``n_features`` variables, as exponent tuples, constant first."""
+    from optolink.core.validate import check_int
+
+    n_features, degree = check_int("n_features", n_features, low=1, high=64), check_int("degree", degree, low=0)
+    if math.comb(n_features + degree, degree) > 100_000:
+        raise ValueError(f"{n_features} features at degree {degree} give {math.comb(n_features + degree, degree):,} "
+                         "terms; at most 100,000")
     out = []
     for d in range(degree + 1):
         for combo in itertools.combinations_with_replacement(range(n_features), d):
@@ -271,10 +277,13 @@ def bandwidth_penalty_db(mzm, baud_rate: float, n: int = 257) -> float:
     """OSNR penalty (dB) of the MZM's EO response for a Nyquist signal at ``baud_rate``: ⟨|H|²⟩·⟨|H|⁻²⟩ over
     |f| ≤ R_s/2 (zero-forcing receiver equaliser, ASE added after the modulator). The analytic estimate of a
     die's bandwidth cost, and the surrogate's EO feature."""
-    if not baud_rate > 0:
-        raise ValueError(f"baud_rate must be > 0; got {baud_rate}")
-    f = np.linspace(0.0, baud_rate / 2, n)
+    from optolink.core.validate import check_int, check_real
+
+    baud_rate = check_real("baud_rate", baud_rate, low=1e3, high=1e14)  # 1 kBd to 100 TBd
+    f = np.linspace(0.0, baud_rate / 2, check_int("n", n, low=2, high=100_000))
     h2 = np.abs(mzm.eo_response(f)) ** 2
+    if not np.all(h2 > 0):
+        raise ValueError(f"the EO response vanishes within ±baud_rate/2 ({baud_rate:.3g} Bd): no penalty defined")
     return float(10 * np.log10(np.trapezoid(h2, f) / f[-1] * np.trapezoid(1 / h2, f) / f[-1]))
 
 

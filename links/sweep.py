@@ -1,10 +1,14 @@
 """Parameter sweeps and Monte Carlo over any function of parameters, on Dask, into the HDF5 store.
 
-A sweep is a function (``"package.module:function"``) called once per point with keyword arguments:
+A sweep is a function (``"package.module:function"``, or from Python a plain callable) called once per point
+with keyword arguments:
 the Cartesian product of ``grid`` values, times ``n_samples`` Monte Carlo samples whose ``random``
 parameters are drawn up front from ``seed`` (so the points, and the results, do not depend on the
 scheduler). A function that accepts ``rng`` gets a Generator seeded by (seed, point index). It returns
-a dict of scalars or arrays.
+a dict of scalars or arrays. A name resolves from the installed packages or, without ``PYTHONPATH``, from a module
+in the working directory (or the sweep file's directory); a callable (a notebook's function, a lambda, a
+``functools.partial``) is shipped to Dask workers by value. A run records the fingerprint of the function's code
+and refuses to resume with changed code (``links.sweep_function``): a run never mixes points of two versions.
 
 Every completed point is written to the store at once (``links.store``); re-running skips the points
 already stored (a resumed sweep never recomputes one); a point that raises is recorded with its error.
@@ -30,13 +34,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
-import importlib.util
 import inspect
 import itertools
 import json
 import math
 import numbers
+import os
 import pathlib
 import signal
 import sys
@@ -51,24 +54,24 @@ from optolink.core.progress import Progress
 from optolink.core.validate import check_int
 
 from .store import STATUS_OK, RunData, Store, describe_environment
+from .sweep_function import (  # noqa: F401 - ALLOWED_FUNCTIONS, FunctionNotAllowed: part of this module's API
+    ALLOWED_FUNCTIONS,
+    FunctionNotAllowed,
+    add_to_path,
+    check_function_allowed,
+    check_function_spec,
+    code_fingerprint,
+    function_name,
+    module_directories,
+    resolve_function,
+)
 
 MAX_POINTS = 10_000_000  # grid product × n_samples; the point grid alone takes 8 bytes per point and parameter
 TRUNCNORMAL_MIN_MASS = 1e-3  # below this, rejection sampling of a truncated normal is not worth waiting for
 
-# optolink functions that a sweep file may name without --allow-any-function
-ALLOWED_FUNCTIONS = frozenset({
-    "links.yields:die_margin",
-    "links.yields:die_figures",
-    "links.verdict:chip_point",
-})
-
-
 class SweepInterrupted(KeyboardInterrupt):
     """Ctrl-C during a sweep: every completed point is stored; re-running resumes."""
 
-
-class FunctionNotAllowed(ValueError):
-    """A sweep file names a function outside the allow-list and outside the user's directories."""
 
 _DISTRIBUTIONS = {"normal": ("mean", "std"), "uniform": ("low", "high"), "lognormal": ("mean", "sigma"),
                   "truncnormal": ("mean", "std", "low", "high")}
@@ -118,8 +121,10 @@ class Distribution:
                                  f"{TRUNCNORMAL_MIN_MASS:g} (move the bounds or the mean)")
 
     def truncated_mass(self) -> float:
-        """truncnormal: the probability of the untruncated normal inside [low, high]."""
+        """truncnormal: the probability of the untruncated normal inside [low, high] (1 for the other kinds)."""
         p = self.params
+        if self.kind != "truncnormal":
+            return 1.0
 
         def cdf(x):
             return 0.5 * math.erfc(-(x - p["mean"]) / (p["std"] * math.sqrt(2.0)))
@@ -147,11 +152,12 @@ class Distribution:
 
 @dataclass(frozen=True)
 class SweepSpec:
-    """What to sweep. ``function``: "module:function"; ``grid``: name → list of values (Cartesian product);
-    ``random``: name → Distribution; ``n_samples``: Monte Carlo samples per grid point; ``fixed``: constant
-    keyword arguments; ``units``: name → unit text stored with the data; ``name``: the run name."""
+    """What to sweep. ``function``: "module:function" or a callable; ``grid``: name → list of values (Cartesian
+    product); ``random``: name → Distribution; ``n_samples``: Monte Carlo samples per grid point; ``fixed``:
+    constant keyword arguments; ``units``: name → unit text stored with the data (parameters and outputs; an
+    output without one takes the unit its name says, ``links.store.unit_from_name``); ``name``: the run name."""
 
-    function: str
+    function: object  # "package.module:function" or a callable
     grid: dict = field(default_factory=dict)
     random: dict = field(default_factory=dict)
     n_samples: int = 1
@@ -161,9 +167,7 @@ class SweepSpec:
     name: str = "sweep"
 
     def __post_init__(self):
-        if not isinstance(self.function, str) or self.function.count(":") != 1 or \
-                not all(self.function.split(":")):
-            raise ValueError(f"function must be 'package.module:function'; got {self.function!r}")
+        check_function_spec(self.function)
         check_int("n_samples", self.n_samples, low=1)
         check_int("seed", self.seed, low=0)
         for what in ("grid", "random", "fixed", "units"):
@@ -200,7 +204,8 @@ class SweepSpec:
         return math.prod(len(v) for v in self.grid.values()) * self.n_samples
 
     def definition(self) -> dict:
-        return {"function": self.function, "grid": {k: list(np.asarray(v).tolist()) for k, v in self.grid.items()},
+        return {"function": function_name(self.function),
+                "grid": {k: list(np.asarray(v).tolist()) for k, v in self.grid.items()},
                 "random": {k: v.to_dict() for k, v in self.random.items()}, "n_samples": self.n_samples,
                 "seed": self.seed, "fixed": self.fixed, "units": self.units}
 
@@ -274,26 +279,18 @@ def _check_grid_values(name: str, values) -> None:
         raise ValueError(f"grid[{name!r}] mixes {' and '.join(sorted(kinds))}s; use one kind of value")
 
 
-def resolve_function(path: str):
-    """Import ``"package.module:function"``."""
-    module, _, attr = path.partition(":")
+def run_point(function, kwargs: dict, seed: int, index: int, paths=()):
+    """Evaluate one point (runs on a worker): ``(index, values, error)``; exceptions become the error text.
+    ``function``: a name, a callable, or a callable pickled by value (bytes); ``paths``: directories the
+    function's module may need on the worker's ``sys.path``."""
     try:
-        obj = importlib.import_module(module)
-    except ImportError as exc:
-        raise ValueError(f"function {path!r}: cannot import module {module!r} ({exc})") from None
-    for part in attr.split("."):
-        if not hasattr(obj, part):
-            raise ValueError(f"function {path!r}: module {module!r} has no {attr!r}")
-        obj = getattr(obj, part)
-    if not callable(obj):
-        raise ValueError(f"function {path!r} is not callable")
-    return obj
+        if isinstance(function, bytes):
+            import cloudpickle
 
-
-def run_point(function: str, kwargs: dict, seed: int, index: int):
-    """Evaluate one point (runs on a worker): ``(index, values, error)``; exceptions become the error text."""
-    try:
-        fn = resolve_function(function)
+            add_to_path(paths)
+            fn = cloudpickle.loads(function)
+        else:
+            fn = resolve_function(function, [os.getcwd(), *paths])
         kw = dict(kwargs)
         if "rng" in inspect.signature(fn).parameters:
             kw["rng"] = np.random.default_rng([seed, index])
@@ -328,10 +325,11 @@ def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", 
     if not isinstance(spec, SweepSpec):
         raise TypeError("spec must be a SweepSpec")
     store = store if isinstance(store, Store) else Store(store, lock_timeout=lock_timeout)
-    resolve_function(spec.function)  # fail early, before any file changes
+    fn = resolve_function(spec.function)  # fail early, before any file changes
     points = spec.points()
     n = spec.n_points
-    attrs = {"function": spec.function, "fingerprint": spec.fingerprint, "parameters": spec.definition(),
+    attrs = {"function": function_name(spec.function), "fingerprint": spec.fingerprint,
+             "code_fingerprint": code_fingerprint(fn), "parameters": spec.definition(),
              "seed": spec.seed, "n_points": n, **describe_environment()}
     with store.writer(spec.name, grid=points, attrs=attrs, units=spec.units) as w:
         index, status = w.stored()
@@ -344,11 +342,11 @@ def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", 
                 if pending and scheduler == "sync":
                     for i in pending:  # one point at a time: each is on disk before the next starts
                         interrupted.check()
-                        idx, values, err = run_point(spec.function, _point_kwargs(spec, points, i), spec.seed, i)
+                        idx, values, err = run_point(fn, _point_kwargs(spec, points, i), spec.seed, i)
                         w.append(idx, values, err)
                         prog.step(err is not None)
                 elif pending:
-                    _run_dask(spec, points, pending, w, prog, scheduler, workers, max_in_flight, interrupted)
+                    _run_dask(spec, fn, points, pending, w, prog, scheduler, workers, max_in_flight, interrupted)
                 interrupted.check()
         except KeyboardInterrupt:
             prog.close()
@@ -392,8 +390,14 @@ def _interruptible():
         signal.signal(signal.SIGINT, previous)
 
 
-def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_flight, interrupted=None):
+def _run_dask(spec, fn, points, pending, writer, prog, scheduler, workers, max_in_flight, interrupted=None):
+    import cloudpickle
     from distributed import Client, LocalCluster, as_completed
+
+    # the workers import a named function from the same directories; a callable travels pickled (by reference
+    # when its module is importable there, else by value), unpickled only once those directories are on the path
+    paths = [os.getcwd(), *module_directories(fn)]
+    function = spec.function if isinstance(spec.function, str) else cloudpickle.dumps(spec.function)
 
     cluster = None
     if scheduler == "local":
@@ -415,7 +419,7 @@ def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_fl
         remaining = iter(pending)
 
         def submit(i):
-            return client.submit(run_point, spec.function, _point_kwargs(spec, points, i), spec.seed, i,
+            return client.submit(run_point, function, _point_kwargs(spec, points, i), spec.seed, i, paths,
                                  pure=False, key=f"point-{spec.fingerprint[:8]}-{i}")
 
         queue = as_completed([submit(i) for i in itertools.islice(remaining, limit)])
@@ -436,59 +440,13 @@ def _run_dask(spec, points, pending, writer, prog, scheduler, workers, max_in_fl
             cluster.close()
 
 
-def check_function_allowed(function: str, directories=()) -> None:
-    """Refuse (:class:`FunctionNotAllowed`) a sweep function that is neither in ``ALLOWED_FUNCTIONS`` nor from a
-    module living directly in one of ``directories``. The module is located, never imported, to decide."""
-    if function in ALLOWED_FUNCTIONS:
-        return
-    module = function.partition(":")[0]
-    top = module.split(".")[0]
-    hint = ("; sweep files are code: pass --allow-any-function (allow_any_function=True) to run it anyway")
-    if top in sys.builtin_module_names or top in getattr(sys, "stdlib_module_names", ()):
-        raise FunctionNotAllowed(f"function {function!r} is refused: {top!r} is part of Python's standard "
-                                 f"library{hint}")
-    where = _module_directory(top)
-    dirs = {pathlib.Path(d).resolve() for d in directories}
-    if where is None or where not in dirs:
-        allowed = ", ".join(sorted(ALLOWED_FUNCTIONS))
-        found = f"found in {where}" if where is not None else "not found"
-        raise FunctionNotAllowed(
-            f"function {function!r} is refused: module {top!r} is {found}, not in the working directory or the "
-            f"sweep file's directory ({', '.join(str(d) for d in sorted(dirs))}) and the function is not one of "
-            f"the optolink entry points ({allowed}){hint}")
-
-
-def _module_directory(top: str) -> pathlib.Path | None:
-    """The directory holding top-level module or package ``top``, as an import would find it (nothing runs)."""
-    mod = sys.modules.get(top)
-    if mod is not None:
-        origin = getattr(mod, "__file__", None)
-        locations = list(getattr(mod, "__path__", []) or [])
-    else:
-        try:
-            found = importlib.util.find_spec(top)
-        except (ImportError, ValueError):
-            return None
-        if found is None:
-            return None
-        origin = found.origin if found.has_location else None
-        locations = list(found.submodule_search_locations or [])
-    if locations:  # a package (regular or namespace): its directory's parent
-        return pathlib.Path(locations[0]).resolve().parent
-    if origin:
-        return pathlib.Path(origin).resolve().parent
-    return None
-
-
 def load_sweep_file(path, *, allow_any_function: bool = False) -> SweepSpec:
     """A sweep definition from a YAML or JSON file, its function checked against the policy of the module
     docstring (unless ``allow_any_function``). The working directory and the file's directory become
     importable (appended to ``sys.path``, so they never shadow an installed module)."""
     spec = SweepSpec.from_dict(read_mapping(path, "sweep file"))
     directories = [pathlib.Path.cwd().resolve(), pathlib.Path(path).resolve().parent]
-    for d in directories:
-        if str(d) not in sys.path and not (d == directories[0] and "" in sys.path):
-            sys.path.append(str(d))
+    add_to_path(d for d in directories if not (d == directories[0] and "" in sys.path))
     if not allow_any_function:
         check_function_allowed(spec.function, directories)
     return spec

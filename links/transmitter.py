@@ -16,7 +16,7 @@ import numpy as np
 from scipy import fft as sfft
 
 from optolink.core.units import dbm_to_watt
-from optolink.core.validate import as_rng, check_positive, check_real
+from optolink.core.validate import as_rng, check_array, check_positive, check_real
 from photonics.cw_laser import PhaseNoiseLaser
 from photonics.drivers import Driver
 from photonics.modulators import DualPolIQModulator, IQModulator, MachZehnderModulator
@@ -26,10 +26,10 @@ from .signals import check_field, samples_per_record, shape
 
 def gaussian_response(frequency, bandwidth: float | None) -> np.ndarray:
     """Gaussian low-pass |H|² = 2^{−(f/B)²} (−3 dB at ``bandwidth``), zero phase; all ones if None."""
-    f = np.asarray(frequency, dtype=float)
+    f = check_array("frequency", frequency)
     if bandwidth is None:
         return np.ones_like(f)
-    return np.exp(-0.5 * math.log(2) * (f / bandwidth) ** 2)
+    return np.exp(-0.5 * math.log(2) * (f / check_positive("bandwidth", bandwidth)) ** 2)
 
 
 def check_converter(conv) -> None:

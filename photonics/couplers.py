@@ -34,7 +34,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from optolink.core.display import displayed
-from optolink.core.validate import check_array, check_real
+from optolink.core.validate import check_array, check_int, check_real
 
 from .waveguides import SlabMode
 
@@ -42,7 +42,7 @@ __all__ = ["CouplingModel", "coupled_phase", "slab_coupling_coefficient", "super
 
 
 def _slab_numbers(mode: SlabMode, wavelength: float):
-    k0 = 2 * math.pi / wavelength
+    k0 = 2 * math.pi / check_real("wavelength", wavelength, low=1e-7, high=1e-4)  # 100 nm - 100 µm
     rho = (mode.n_core / mode.n_clad) ** 2 if mode.polarization == "TM" else 1.0
     return k0, k0 * mode.neff, mode.kappa, mode.gamma, rho, mode.thickness
 
@@ -115,7 +115,11 @@ def coupled_phase(mode: SlabMode, gap: float, radius: float, wavelength: float,
     """
     g = check_real("gap", gap, low=0.0, low_open=True)
     R = check_real("radius", radius, low=0.0, low_open=True)
-    lc = check_real("coupling_length", coupling_length, low=0.0)
+    if R > 1.0:
+        raise ValueError(f"radius must be <= 1 m; got {R}")
+    lc = check_real("coupling_length", coupling_length, low=0.0, high=1.0)
+    check_real("wavelength", wavelength, low=1e-7, high=1e-4)
+    n_nodes = check_int("n_nodes", n_nodes, low=2, high=10_000)
     p = mode.gamma
     theta_max = math.pi / 2 if 40.0 / p >= R else math.acos(1.0 - 40.0 / (p * R))
     x, wts = _gauss_legendre(n_nodes)

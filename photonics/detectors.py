@@ -99,7 +99,7 @@ class TransimpedanceAmplifier:
     def __post_init__(self):
         check_positive("transimpedance (ohm)", self.transimpedance)
         check_positive("bandwidth (Hz)", self.bandwidth)
-        check_real("input_noise_density (A/sqrt(Hz))", self.input_noise_density, low=0.0)
+        check_real("input_noise_density (A/sqrt(Hz))", self.input_noise_density, low=0.0, high=1e-3)
         if self.output_swing is not None:
             check_positive("output_swing (V)", self.output_swing)
 
@@ -162,12 +162,12 @@ class PinPhotodiode:
     transit_model: str = "uniform"  # "uniform" or "edge" generation (see module docstring)
 
     def __post_init__(self):
-        check_real("quantum_efficiency", self.quantum_efficiency, low=0.0, high=1.0, low_open=True)
+        check_real("quantum_efficiency", self.quantum_efficiency, low=1e-6, high=1.0)
         check_real("wavelength (m)", self.wavelength, low=1e-7, high=1e-4)  # 100 nm - 100 µm
         check_real("dark_current (A)", self.dark_current, low=0.0)
-        check_positive("intrinsic_thickness (m)", self.intrinsic_thickness)
+        check_real("intrinsic_thickness (m)", self.intrinsic_thickness, low=1e-9, high=1e-3)
         check_positive("area (m^2)", self.area)
-        check_real("relative_permittivity", self.relative_permittivity, low=1.0)
+        check_real("relative_permittivity", self.relative_permittivity, low=1.0, high=1e4)
         check_positive("saturation_velocity (m/s)", self.saturation_velocity)
         check_real("series_resistance (ohm)", self.series_resistance, low=0.0)
         check_positive("load_resistance (ohm)", self.load_resistance)

@@ -27,7 +27,7 @@ from scipy.special import ellipk
 
 from optolink.core.constants import EPS0, MU0, C
 from optolink.core.display import displayed
-from optolink.core.validate import check_real
+from optolink.core.validate import check_array, check_int, check_real
 
 from .materials import EPS_SI, EPS_SIO2
 
@@ -186,9 +186,13 @@ def lumped_response(frequency, resistance_length, capacitance_per_length, length
     length), the pads (``pad_capacitance``) and an optional parallel termination ``z_load`` (None: open);
     the light sees the node voltage through the junction's own RC, 1/(1 + jω·r·c). Complex, not normalised.
     """
-    f = np.asarray(frequency, dtype=float)
+    f = check_array("frequency", frequency, low=1e-3, high=1e15)  # 1/(jωC) is infinite at DC
     w = 2 * np.pi * f
-    c_total = capacitance_per_length * length
+    check_real("resistance_length", resistance_length, low=0.0, high=1e9)
+    check_real("length", length, low=1e-9, high=1.0)
+    c_total = check_real("capacitance_per_length", capacitance_per_length, low=1e-18, high=1e-3) * length
+    check_real("pad_capacitance", pad_capacitance, low=0.0)
+    n_series = check_int("n_series", n_series, low=1, high=2)
     z_j = resistance_length / length + 1 / (1j * w * c_total)
     y_node = 1 / z_j + 1j * w * pad_capacitance * n_series
     if n_series == 2:
@@ -201,12 +205,17 @@ def lumped_response(frequency, resistance_length, capacitance_per_length, length
 
 def junction_admittance(frequency, resistance_length, capacitance_per_length, n_series: int = 1):
     """Per-length admittance (S/m) of ``n_series`` identical junctions in series: 1/(n(r + 1/(jωc)))."""
-    w = 2 * np.pi * np.asarray(frequency, dtype=float)
-    return 1.0 / (n_series * (resistance_length + 1.0 / (1j * w * capacitance_per_length)))
+    w = 2 * np.pi * check_array("frequency", frequency, low=0.0, high=1e15)
+    r = check_real("resistance_length", resistance_length, low=0.0, high=1e9)
+    c = check_real("capacitance_per_length", capacitance_per_length, low=0.0, low_open=True, high=1e-3)
+    n = check_int("n_series", n_series, low=1, high=2)
+    jwc = 1j * w * c  # 1/(n(r + 1/(jωc))) written to stay finite at ω = 0
+    return jwc / (n * (1.0 + jwc * r))
 
 
 def loaded_line(electrode: CoplanarElectrode, frequency, junction_y):
     """``(gamma, z_c)`` of the electrode loaded by ``junction_y`` (S/m) at ``frequency`` (Hz)."""
+    frequency = check_array("frequency", frequency, low=0.0, high=1e15)
     z = electrode.series_impedance(frequency)
     y = electrode.shunt_admittance(frequency) + junction_y
     gamma = np.sqrt(z * y)
@@ -224,11 +233,13 @@ def traveling_wave_response(frequency, gamma, z_c, length, n_group, z_source=50.
     "Semiconductor Devices for High-Speed Optoelectronics", CUP 2009, §4.4), times the junction's own
     RC factor 1/(1 + jω·junction_tau). Returns a complex array (not normalised).
     """
-    f = np.asarray(frequency, dtype=float)
+    f = check_array("frequency", frequency, low=0.0, high=1e15)
     gamma = np.asarray(gamma, dtype=complex)
     z_c = np.asarray(z_c, dtype=complex)
-    beta_o = 2 * np.pi * f * n_group / C
-    el = length
+    if not (np.all(np.isfinite(gamma)) and np.all(np.isfinite(z_c))):
+        raise ValueError("gamma and z_c must be finite")
+    beta_o = 2 * np.pi * f * check_real("n_group", n_group, low=1.0, high=20.0) / C
+    el = check_real("length", length, low=0.0, low_open=True, high=1.0)
     if z_load is None:
         g_l = np.ones_like(z_c)
     else:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from optolink.core.validate import check_array, check_positive, check_real
+from optolink.core.validate import check_array, check_int, check_positive, check_real
 
 __all__ = ["estimate_rin", "estimate_linewidth", "chirp_from_power"]
 
@@ -20,13 +20,13 @@ def estimate_rin(power, sample_rate, *, segment_duration: float | None = None):
 
     `segment_duration` (s) sets the resolution (default: record/8)."""
     x = check_array("power", power, low=0.0)
-    fs = check_positive("sample_rate", sample_rate)
+    fs = check_real("sample_rate", sample_rate, low=1.0, high=1e16)
     x = np.atleast_2d(x)
     mean = x.mean(axis=1, keepdims=True)
     if np.any(mean <= 0):
         raise ValueError("power must have a positive mean for a RIN")
-    nper = x.shape[1] // 8 if segment_duration is None else int(round(check_positive(
-        "segment_duration", segment_duration) * fs))
+    nper = x.shape[1] // 8 if segment_duration is None else check_positive("segment_duration", segment_duration) * fs
+    nper = int(round(min(nper, x.shape[1])))
     nper = max(min(nper, x.shape[1]), 8)
     from scipy.signal import welch
 
@@ -45,7 +45,7 @@ def estimate_linewidth(phase, sample_rate, *, min_lag: float | None = None, max_
     [min_lag, max_lag] (defaults T/200 and T/50); min_lag must exceed a few damping times 1/γ.
     """
     ph = np.atleast_2d(check_array("phase", phase))
-    fs = check_positive("sample_rate", sample_rate)
+    fs = check_real("sample_rate", sample_rate, low=1.0, high=1e16)
     m = ph.shape[1]
     if m < 64:
         raise ValueError(f"phase needs at least 64 samples, got {m}")
@@ -54,7 +54,8 @@ def estimate_linewidth(phase, sample_rate, *, min_lag: float | None = None, max_
     hi = span / 50 if max_lag is None else check_positive("max_lag", max_lag)
     if not lo < hi < span:
         raise ValueError(f"need min_lag < max_lag < record span {span:.4g} s; got {lo:.4g}, {hi:.4g}")
-    lags = np.unique(np.round(np.geomspace(lo * fs, hi * fs, int(n_lags))).astype(np.int64))
+    n_lags = check_int("n_lags", n_lags, low=2, high=10_000)
+    lags = np.unique(np.round(np.geomspace(lo * fs, hi * fs, n_lags)).astype(np.int64))
     lags = lags[lags >= 1]
     if lags.size < 2:
         raise ValueError("need at least two distinct lags; widen [min_lag, max_lag]")

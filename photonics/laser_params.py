@@ -66,7 +66,7 @@ class LaserParams:
         check_real("group_velocity", self.group_velocity, low=0.0, high=C, low_open=True)
         check_real("n_transparency", self.n_transparency, low=0.0, high=1e27)
         check_real("epsilon", self.epsilon, low=0.0, high=1e-18)
-        check_real("confinement", self.confinement, low=0.0, high=1.0, low_open=True)
+        check_real("confinement", self.confinement, low=1e-6, high=1.0)
         check_real("beta_sp", self.beta_sp, low=0.0, high=1.0)
         check_real("alpha_h", self.alpha_h, low=-20.0, high=20.0)
         check_real("eta0", self.eta0, low=0.0, high=1.0, low_open=True)

@@ -117,6 +117,9 @@ def _maybe_scalar(x, like):
 # --------------------------------------------------------------------------------------------------------
 # The laser
 # --------------------------------------------------------------------------------------------------------
+MAX_CURRENT = 100.0  # A: a drive current above this is a mistake, not a laser diode
+
+
 @displayed("Ith=threshold_current:A", "I=operating_current:A", ("P", lambda la: la.figures()["power_w"], "W"),
            ("f3dB", lambda la: la.figures()["bandwidth_hz"], "Hz"), "λ=params.wavelength:m")
 class RateEquationLaser:
@@ -169,7 +172,7 @@ class RateEquationLaser:
         return Q * p.volume * p.threshold_carrier_density / p.tau_n
 
     def _current(self, current, name="current"):
-        return check_array(name, current, low=0.0)
+        return check_array(name, current, low=0.0, high=MAX_CURRENT)
 
     def steady_state(self, current) -> SteadyState:
         """Steady state solved exactly (closed-form root of the steady-state equations, not a time run)."""
@@ -277,7 +280,7 @@ class RateEquationLaser:
         `approximation=True` uses the textbook ω_R and γ (see `SmallSignal`) instead of the exact ones.
         """
         f = check_array("frequency", frequency, low=0.0)
-        i = check_real("current", current, low=0.0)
+        i = check_real("current", current, low=0.0, high=MAX_CURRENT)
         if approximation:
             ss = self.small_signal(i)
             wr2 = (2 * math.pi * ss.relaxation_frequency_approx) ** 2
@@ -328,7 +331,7 @@ class RateEquationLaser:
     # ---- noise -------------------------------------------------------------------------------------------
     def _noise_spectra(self, frequency, current):
         f = check_array("frequency", frequency, low=0.0)
-        i = check_real("current", current, low=0.0)
+        i = check_real("current", current, low=0.0, high=MAX_CURRENT)
         p = self.params
         n, s = _steady_nS(p, i)
         a11, a12, a21, a22 = _jacobian(p, n, s)
@@ -367,7 +370,7 @@ class RateEquationLaser:
         Henry for the defaults).
         """
         if method == "linearized":
-            i = check_real("current", current, low=0.0)
+            i = check_real("current", current, low=0.0, high=MAX_CURRENT)
             return float(math.pi * self.frequency_noise(0.0, i))
         if method != "henry":
             raise ValueError(f"method must be 'henry' or 'linearized', got {method!r}")
@@ -406,7 +409,7 @@ class RateEquationLaser:
         """Small-signal δν(f)/δP(f), Hz/W (complex): (α_H/4π) Γ v_g a0 (jω − a22) / (P/S · a21). Tends to the
         adiabatic dν/dP at low f and to the transient (α_H/4π) jω/P at high f (Koch & Bowers 1984)."""
         f = check_array("frequency", frequency, low=0.0)
-        i = check_real("current", current, low=0.0)
+        i = check_real("current", current, low=0.0, high=MAX_CURRENT)
         p = self.params
         _, _, _, (_, _, a21, a22) = self._linear(i)
         g = p.confinement * p.group_velocity * p.gain_slope

@@ -279,6 +279,9 @@ def build(chip: dict, devices: list[dict], *, gds_path=None, checks: dict | None
 
     Adds the schema version and the provenance: the SHA-256 of ``gds_path`` (None without it), the chip's
     top cell, the software version and each device's parameter fingerprint."""
+    if not isinstance(chip, dict) or not isinstance(devices, list | tuple) or not all(isinstance(d, dict)
+                                                                                      for d in devices):
+        raise TypeError("chip must be a mapping and devices a list of mappings")
     fingerprints = {d["name"]: _devices.fingerprint(d["parameters"]) for d in devices}
     gds = pathlib.Path(gds_path) if gds_path is not None else None
     out = {

@@ -201,6 +201,9 @@ def laser_wavelength(ring, wavelength, v) -> float:
     return lam
 
 
+MAX_RK4_STEPS = 5e7  # RK4 steps per simulate call (about a second): beyond, a too-low sample rate, not a job
+
+
 def simulate(ring, drive_voltage, sample_rate: float, wavelength=None, input_power=1e-3, input_field=None,
              initial: str = "steady", max_step: float | None = None) -> RingSimulation:
     """`RingModulator.simulate` (its docstring has the arguments): the drive tabulated on a voltage grid, then
@@ -240,6 +243,9 @@ def simulate(ring, drive_voltage, sample_rate: float, wavelength=None, input_pow
     fastest = max(float(np.max(np.abs(detuning))), float(np.max(decay)), float(np.max(inv_rc)))
     h_max = 0.05 / fastest if max_step is None else check_real("max_step", max_step, low=0.0, low_open=True)
     dt = 1.0 / fs
+    if not dt / h_max * n <= MAX_RK4_STEPS:
+        raise ValueError(f"{n} samples at {fs:.3g} Sa/s need {dt / h_max * n:.3g} RK4 steps of <= {h_max:.3g} s (the "
+                         f"ring's fastest rate); at most {MAX_RK4_STEPS:.0e} — raise sample_rate or shorten the drive")
     n_sub = max(1, math.ceil(dt / h_max))
 
     v_init = float(vd[0])

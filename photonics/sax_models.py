@@ -65,6 +65,8 @@ def _out(x) -> np.ndarray:
 
 def reciprocal(sdict: SDict) -> SDict:
     """The SDict with every ``(a, b)`` entry mirrored to ``(b, a)`` (a reciprocal device: S = Sᵀ)."""
+    if not isinstance(sdict, dict):
+        raise TypeError(f"sdict must be a mapping (port, port) → value; got {type(sdict).__name__}")
     out = dict(sdict)
     for (a, b), v in sdict.items():
         out.setdefault((b, a), v)
@@ -73,6 +75,8 @@ def reciprocal(sdict: SDict) -> SDict:
 
 def conjugate(sdict: SDict) -> SDict:
     """The SDict in the opposite phase convention (e^{+jβL} ↔ e^{−jβL}): every entry conjugated."""
+    if not isinstance(sdict, dict):
+        raise TypeError(f"sdict must be a mapping (port, port) → value; got {type(sdict).__name__}")
     return {k: np.conj(v) for k, v in sdict.items()}
 
 

@@ -62,6 +62,10 @@ class SlabMode:
 def solve_slab(n_core: float, n_clad: float, thickness: float, wavelength: float,
                polarization: str = "TE") -> SlabMode:
     """Fundamental even mode of a symmetric slab (all SI). TE: tan(κd/2) = γ/κ; TM: = (n1/n2)²·γ/κ."""
+    n_core = check_real("n_core", n_core, low=1.0, high=10.0)
+    n_clad = check_real("n_clad", n_clad, low=1.0, high=10.0)
+    check_real("thickness", thickness, low=1e-9, high=1e-3)
+    check_real("wavelength", wavelength, low=1e-7, high=1e-4)
     if not n_core > n_clad:
         raise ValueError(f"n_core must exceed n_clad for a guided mode; got {n_core} <= {n_clad}")
     if polarization not in ("TE", "TM"):

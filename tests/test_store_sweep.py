@@ -186,5 +186,5 @@ def test_read_into_xarray(tmp_path):
     data = run_sweep(spec, tmp_path / "s.h5", scheduler="sync", progress=False).sorted()
     ds = data.to_xarray()
     assert isinstance(ds, xr.Dataset)
-    assert ds["y"].values.tolist() == [1.0, 4.0] and ds["y"].attrs["unit"] == "m^2"
+    assert ds["y"].values.tolist() == [1.0, 4.0] and ds["y"].attrs["units"] == "m^2"
     assert ds["curve"].shape == (2, 5) and ds["x"].values.tolist() == [1.0, 2.0]

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import fft as sfft
 
 from optolink.core.units import CARRIER_FREQUENCY
-from optolink.core.validate import check_int, check_positive, check_real
+from optolink.core.validate import check_array, check_int, check_positive, check_real
 
 from ..signals import check_field
 
@@ -29,10 +29,10 @@ def cd_response(frequency, dispersion_ps_nm: float, reference_frequency: float =
     `links.fiber.Fiber`'s dispersion (β₃ includes the 2D/λ term that a constant D implies)."""
     dl = check_real("dispersion_ps_nm", dispersion_ps_nm, low=-1e7, high=1e7) * 1e-3  # ps/nm → s/m
     sl = check_real("slope_ps_nm2", slope_ps_nm2, low=-1e6, high=1e6) * 1e6  # ps/nm² → s/m²
-    lam = C / check_positive("reference_frequency", reference_frequency)
+    lam = C / check_real("reference_frequency", reference_frequency, low=1e12, high=1e16)  # THz to UV
     beta2_l = -dl * lam**2 / (2 * math.pi * C)  # s²
     beta3_l = (lam**2 / (2 * math.pi * C)) ** 2 * (sl + 2 * dl / lam)  # s³
-    w = 2 * math.pi * np.asarray(frequency, dtype=float)
+    w = 2 * math.pi * check_array("frequency", frequency, low=-1e15, high=1e15)  # baseband: |f| <= 1 PHz
     return np.exp(1j * (0.5 * beta2_l * w**2 + beta3_l / 6 * w**3))
 
 
@@ -40,9 +40,14 @@ def cd_memory_samples(dispersion_ps_nm: float, sample_rate: float,
                       reference_frequency: float = DEFAULT_REFERENCE_FREQUENCY) -> int:
     """Spread of the dispersion's impulse response over the simulated band, in samples: |D·L|·Δλ·fs with
     Δλ = λ²·fs/c."""
-    lam = C / reference_frequency
-    dtau = abs(dispersion_ps_nm) * 1e-3 * (lam**2 * sample_rate / C)  # |D·L| [s/m] · Δλ [m]
-    return int(math.ceil(dtau * sample_rate))
+    lam = C / check_real("reference_frequency", reference_frequency, low=1e12, high=1e16)
+    fs = check_positive("sample_rate", sample_rate)
+    dtau = abs(check_real("dispersion_ps_nm", dispersion_ps_nm, low=-1e7, high=1e7)) * 1e-3 * (lam**2 * fs / C)
+    memory = dtau * fs  # |D·L| [s/m] · Δλ [m] · fs
+    if not memory <= 2**31:
+        raise ValueError(f"the dispersion's memory is {memory:.3g} samples (dispersion {dispersion_ps_nm} ps/nm at "
+                         f"{fs:.3g} Sa/s); at most 2**31 samples are supported")
+    return int(math.ceil(memory))
 
 
 def compensate_cd(samples, sample_rate: float, dispersion_ps_nm: float, *, method: str = "fft",

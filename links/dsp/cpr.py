@@ -20,7 +20,7 @@ from numba import njit, prange
 
 from optolink.core.validate import check_int
 
-from ..signals import check_field, check_modulation, constellation
+from ..signals import check_field, check_modulation, check_record, constellation
 
 
 @njit(cache=True, fastmath=True)
@@ -136,12 +136,12 @@ def pilot_slip_correction(symbols, reference, pilot_mask, *, span: int = 9):
     ``reference`` (…, N) the transmitted symbols (only pilot positions are read), ``pilot_mask`` (N,) True at
     pilots. Each symbol is de-rotated by the majority quadrant of the ``span`` pilots centred on its nearest
     pilot. Returns ``(corrected, n_slips)``, n_slips the number of quadrant changes found (all rows)."""
-    y = np.asarray(symbols, dtype=complex)
-    ref = np.asarray(reference, dtype=complex)
+    y = check_record("symbols", symbols)
+    ref = check_record("reference", reference)
     mask = np.asarray(pilot_mask, dtype=bool)
     if y.shape != ref.shape or mask.shape != y.shape[-1:]:
         raise ValueError(f"symbols {y.shape}, reference {ref.shape} and pilot_mask {mask.shape} do not fit")
-    span = check_int("span", span, low=1)
+    span = check_int("span", span, low=1, high=2**20)
     pos = np.flatnonzero(mask)
     if pos.size == 0:
         raise ValueError("pilot_mask marks no pilots")

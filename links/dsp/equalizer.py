@@ -139,6 +139,7 @@ def _singular(y: np.ndarray, n_taps: int) -> bool:
 
 def center_spike(n_taps: int) -> np.ndarray:
     """Identity butterfly taps (2, 2, n_taps) with a unit centre tap on the diagonal."""
+    n_taps = check_int("n_taps", n_taps, low=1, high=1025)
     w = np.zeros((2, 2, n_taps), complex)
     w[0, 0, n_taps // 2] = w[1, 1, n_taps // 2] = 1.0
     return w
@@ -181,13 +182,16 @@ def _run(samples, sps, n_taps, algorithm, step_size, modulation, n_pre, pre_step
     mu = DEFAULT_STEP[algorithm] if step_size is None else check_real("step_size", step_size, low=0.0, high=1.0)
     mu_pre = 1e-3 if pre_step_size is None else check_real("pre_step_size", pre_step_size,
                                                                           low=0.0, high=1.0)
-    n_pre = min(n_sym, 20000) if n_pre is None else check_int("n_pre", n_pre, low=0)
+    n_pre = min(n_sym, 20000) if n_pre is None else check_int("n_pre", n_pre, low=0, high=n_sym)
     bw = check_real("pll_bandwidth", pll_bandwidth, low=0.0, high=0.5)
     pts = constellation(modulation)
     r2 = float(np.mean(np.abs(pts) ** 4) / np.mean(np.abs(pts) ** 2))
     radii = np.unique(np.round(np.abs(pts), 12))
     levels = np.unique(np.round(pts.real, 12))
-    xn = np.ascontiguousarray(x / np.sqrt(np.mean(np.abs(x) ** 2, axis=1, keepdims=True)), dtype=np.complex128)
+    power = np.mean(np.abs(x) ** 2, axis=1, keepdims=True)
+    if not np.all(power > 0):
+        raise ValueError("samples must carry power on both polarizations (a row is all zeros)")
+    xn = np.ascontiguousarray(x / np.sqrt(power), dtype=np.complex128)
     w = center_spike(n_taps)
     k1 = 2 * bw
     k2 = bw**2

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy import fft as sfft
 
-from optolink.core.validate import check_positive, check_real
+from optolink.core.validate import check_int, check_positive, check_real
 
 from ..signals import check_field
 
@@ -31,6 +31,9 @@ def remove_frequency_offset(x, offset: float, sample_rate: float, *, start_sampl
     a = check_field("x", x)
     fs = check_positive("sample_rate", sample_rate)
     off = check_real("offset", offset)
+    if not abs(off / fs) <= 0.5:
+        raise ValueError(f"offset must be within ±sample_rate/2 (the record's band); got {off:.6g} Hz at {fs:.6g} Sa/s")
+    start_sample = check_int("start_sample", start_sample, low=-(2**53), high=2**53)
     n = np.arange(start_sample, start_sample + a.shape[-1])
     return a * np.exp(-2j * math.pi * off * n / fs)
 
@@ -70,7 +73,10 @@ def fourth_power_frequency_offset(symbols, symbol_rate: float, *, sample_rate: f
     rs = check_positive("symbol_rate", symbol_rate)
     fs = rs if sample_rate is None else check_positive("sample_rate", sample_rate)
     s = np.atleast_2d(x)
-    s = s / np.sqrt(np.mean(np.abs(s) ** 2, axis=-1, keepdims=True))
+    power = np.mean(np.abs(s) ** 2, axis=-1, keepdims=True)
+    if not np.all(power > 0):
+        raise ValueError("symbols must carry power (a row is all zeros): no frequency offset to estimate")
+    s = s / np.sqrt(power)
     if s.shape[0] == 2:
         s = np.concatenate([s, (s[:1] + s[1:]) / math.sqrt(2), (s[:1] + 1j * s[1:]) / math.sqrt(2)])
     nfft = 4 * sfft.next_fast_len(s.shape[-1])

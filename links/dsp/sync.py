@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import fft as sfft
 
+from optolink.core.validate import check_int
+
 from ..signals import check_field
 
 
@@ -42,6 +44,7 @@ def align(received, transmitted, *, symmetry: int = 4):
     """
     y = check_field("received", received)
     s = check_field("transmitted", transmitted)
+    symmetry = check_int("symmetry", symmetry, low=1, high=64)
     if y.shape != s.shape:
         raise ValueError(f"received and transmitted must have the same shape; got {y.shape} and {s.shape}")
     y2, s2 = np.atleast_2d(y), np.atleast_2d(s)

@@ -18,7 +18,7 @@ from scipy import signal
 
 from optolink.core.validate import check_positive, check_real
 
-from ..signals import check_field
+from ..signals import MAX_SAMPLES, check_field, check_record
 
 
 def resample(x, sample_rate_in: float, sample_rate_out: float) -> np.ndarray:
@@ -26,11 +26,14 @@ def resample(x, sample_rate_in: float, sample_rate_out: float) -> np.ndarray:
 
     Downsampling drops the spectrum beyond the new Nyquist frequency (an ideal anti-alias filter).
     """
-    a = np.asarray(x)
+    a = check_record("x", x)
     fi = check_positive("sample_rate_in", sample_rate_in)
     fo = check_positive("sample_rate_out", sample_rate_out)
     n = a.shape[-1]
     m_f = n * fo / fi
+    if not m_f <= MAX_SAMPLES:
+        raise ValueError(f"resampling {n} samples from {fi:.6g} Hz to {fo:.6g} Hz gives {m_f:.3g} samples; at most "
+                         f"{MAX_SAMPLES}")
     m = int(round(m_f))
     if abs(m - m_f) > 1e-6 * max(1.0, m_f) or m < 1:
         raise ValueError(f"cannot resample {n} samples from {fi:.6g} Hz to {fo:.6g} Hz: {m_f:.6g} is not an integer")
@@ -41,8 +44,8 @@ def resample(x, sample_rate_in: float, sample_rate_out: float) -> np.ndarray:
 
 def fractional_delay(x, delay: float) -> np.ndarray:
     """Periodic record delayed by ``delay`` samples (any real): y[n] = x(n − delay), band-limited."""
-    a = np.asarray(x, dtype=complex)
-    d = check_real("delay", delay)
+    a = check_record("x", x)
+    d = check_real("delay", delay, low=-(2.0**52), high=2.0**52)  # beyond, the phase ramp loses every digit
     f = sfft.fftfreq(a.shape[-1])
     return sfft.ifft(sfft.fft(a, axis=-1) * np.exp(-2j * math.pi * f * d), axis=-1)
 
@@ -105,7 +108,9 @@ def gardner_s_curve(samples) -> tuple[float, float]:
     The mean error is e(τ) ≈ A·sin(π(τ − τₛ)) (one period per symbol), so τₛ = atan2(−e(0), e(½))/π is the
     stable sampling offset (samples) and A the S-curve amplitude. Returns ``(tau_s, A)``.
     """
-    x = np.atleast_2d(np.asarray(samples))
+    x = np.atleast_2d(check_field("samples", samples))
+    if x.shape[-1] % 2:
+        raise ValueError(f"samples must have an even number of samples (2 per symbol); got {x.shape[-1]}")
     e0 = _gardner_reference(x, 0.0)
     e5 = _gardner_reference(x, 0.5)
     return math.atan2(-e0, e5) / math.pi, math.hypot(e0, e5)

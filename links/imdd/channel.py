@@ -16,7 +16,7 @@ import numpy as np
 
 from links.fiber import Fiber
 from optolink.core.constants import C
-from optolink.core.validate import check_int, check_positive, check_real
+from optolink.core.validate import check_array, check_int, check_positive, check_real
 
 G652_S0_PS_NM2_KM = 0.092
 O_BAND_ALPHA_DB_PER_KM = 0.35  # G.652 at 1310 nm (attenuation ≤ 0.4 dB/km cabled), typical 0.33-0.35
@@ -24,9 +24,9 @@ O_BAND_ALPHA_DB_PER_KM = 0.35  # G.652 at 1310 nm (attenuation ≤ 0.4 dB/km cab
 
 def g652_dispersion_ps_nm_km(wavelength, zero_dispersion_wavelength=1312e-9, slope=G652_S0_PS_NM2_KM):
     """D(λ) in ps/(nm·km) of G.652 fibre from its zero-dispersion wavelength and slope S0 (ps/(nm²·km))."""
-    lam = np.asarray(wavelength, dtype=float) * 1e9
+    lam = check_array("wavelength", wavelength, low=1e-7, high=1e-4) * 1e9  # 100 nm - 100 µm
     l0 = check_real("zero_dispersion_wavelength", zero_dispersion_wavelength, low=1.2e-6, high=1.4e-6) * 1e9
-    out = slope / 4.0 * (lam - l0**4 / lam**3)
+    out = check_real("slope", slope, low=0.0, high=1.0) / 4.0 * (lam - l0**4 / lam**3)
     return float(out) if out.ndim == 0 else out
 
 
@@ -41,21 +41,22 @@ def o_band_fiber(length: float, wavelength: float, *, zero_dispersion_wavelength
 
 def beta2_from_dispersion(dispersion_ps_nm_km: float, wavelength: float) -> float:
     """β2 (s²/m) = −D·λ²/(2πc)."""
-    d = check_real("dispersion_ps_nm_km", dispersion_ps_nm_km) * 1e-6  # s/m²
-    return -d * wavelength**2 / (2 * math.pi * C)
+    d = check_real("dispersion_ps_nm_km", dispersion_ps_nm_km, low=-1e6, high=1e6) * 1e-6  # s/m²
+    return -d * check_real("wavelength", wavelength, low=1e-7, high=1e-4) ** 2 / (2 * math.pi * C)
 
 
 def power_fading_response(frequency, length, dispersion_ps_nm_km, wavelength):
     """Small-signal direct-detection response cos(2π²·β2·L·f²) of an unchirped IM carrier."""
     b2 = beta2_from_dispersion(dispersion_ps_nm_km, wavelength)
-    f = np.asarray(frequency, dtype=float)
-    return np.cos(2 * math.pi**2 * b2 * length * f**2)
+    f = check_array("frequency", frequency, low=-1e15, high=1e15)
+    return np.cos(2 * math.pi**2 * b2 * check_real("length", length, low=0.0, high=1e8) * f**2)
 
 
 def power_fading_notches(length, dispersion_ps_nm_km, wavelength, count: int = 3) -> np.ndarray:
     """The first ``count`` notch frequencies (Hz): f_k = sqrt((2k+1)·c/(2·|D|·L·λ²))."""
-    count = check_int("count", count, low=1)
-    d = abs(check_real("dispersion_ps_nm_km", dispersion_ps_nm_km)) * 1e-6
+    count = check_int("count", count, low=1, high=10_000)
+    check_real("wavelength", wavelength, low=1e-7, high=1e-4)
+    d = abs(check_real("dispersion_ps_nm_km", dispersion_ps_nm_km, low=-1e6, high=1e6)) * 1e-6
     if d == 0:
         return np.full(count, math.inf)
     k = np.arange(count)

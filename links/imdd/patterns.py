@@ -59,14 +59,17 @@ def prbs_bits(degree: int, n_bits: int, seed: int | None = None) -> np.ndarray:
     taps = {7: (7, 6), 9: (9, 5), 13: PRBS13_TAPS, 15: (15, 14), 23: (23, 18), 31: PRBS31_TAPS}
     if degree not in taps:
         raise ValueError(f"degree must be one of {sorted(taps)}; got {degree!r}")
-    n_bits = check_int("n_bits", n_bits, low=0)
+    n_bits = check_int("n_bits", n_bits, low=0, high=2**27)
     seed = (1 << degree) - 1 if seed is None else check_int("seed", seed, low=1, high=(1 << degree) - 1)
     return _lfsr_bits(n_bits, degree, np.array(taps[degree], dtype=np.int64), seed)
 
 
 def gray_pam4(bits) -> np.ndarray:
     """Gray-coded PAM4 symbols 0..3 from bit pairs (first bit of each pair the MSB)."""
-    b = np.asarray(bits, dtype=np.int64)
+    b = np.asarray(bits)
+    if b.dtype.kind not in "biu" or b.ndim != 1 or (b.size and (b.min() < 0 or b.max() > 1)):
+        raise ValueError(f"bits must be a 1-D array of 0/1 integers; got dtype {b.dtype}, shape {b.shape}")
+    b = b.astype(np.int64)
     if b.size % 2:
         raise ValueError(f"bits must have an even length; got {b.size}")
     return _GRAY[2 * b[0::2] + b[1::2]]

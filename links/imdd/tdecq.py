@@ -120,7 +120,10 @@ def tdecq_method(standard) -> TdecqMethod:
 
 def bessel_thomson(frequency, bandwidth: float) -> np.ndarray:
     """4th-order Bessel–Thomson response with 3 dB frequency ``bandwidth`` (802.3 clause 86A.5.1.1)."""
-    y = 1j * BESSEL_THOMSON_NORMALISATION * np.asarray(frequency, dtype=float) / bandwidth
+    f = np.asarray(frequency, dtype=float)
+    if not np.all(np.abs(f) <= 1e15):
+        raise ValueError("frequency must be finite, within ±1e15 Hz")
+    y = 1j * BESSEL_THOMSON_NORMALISATION * f / check_real("bandwidth", bandwidth, low=1.0, high=1e15)
     return 105.0 / (105.0 + 105.0 * y + 45.0 * y**2 + 10.0 * y**3 + y**4)
 
 
@@ -158,16 +161,25 @@ class TdecqResult:
         return self.tdecq_db - 10.0 * math.log10(self.noise_enhancement)
 
 
+def _four_levels(levels) -> np.ndarray:
+    lv = np.asarray(levels, dtype=float) if not isinstance(levels, str) else np.zeros(0)
+    if lv.shape != (4,) or not np.all(np.isfinite(lv)):
+        raise ValueError(f"levels must be the four finite PAM4 levels P0..P3; got {levels!r:.80}")
+    return lv
+
+
 def extinction_ratio_db(levels) -> float:
     """Outer extinction ratio of PAM4 levels P0..P3: 10·log10(P3/P0)."""
-    lv = np.asarray(levels, dtype=float)
+    lv = _four_levels(levels)
     return math.inf if lv[0] <= 0 else 10.0 * math.log10(lv[-1] / lv[0])
 
 
 def ratio_level_mismatch(levels) -> float:
     """RLM = min(3·ES1, 3·ES2, 2 − 3·ES1, 2 − 3·ES2), ES1 = (V1 − Vmid)/(V0 − Vmid), ES2 = (V2 − Vmid)/(V3 −
     Vmid), Vmid = (V0 + V3)/2 (IEEE 802.3 clause 120D.3.1.2); 1 for equally spaced levels."""
-    v0, v1, v2, v3 = np.asarray(levels, dtype=float)
+    v0, v1, v2, v3 = _four_levels(levels)
+    if v3 <= v0:
+        raise ValueError(f"levels must rise from P0 to P3; got {v0:.3g} .. {v3:.3g}")
     mid = 0.5 * (v0 + v3)
     es1 = (v1 - mid) / (v0 - mid)
     es2 = (v2 - mid) / (v3 - mid)
@@ -497,8 +509,8 @@ def eye_diagram(waveform, sample_rate, baud_rate, *, standard="802.3cu", referen
     method = tdecq_method(standard)
     w, sample_rate, baud_rate = _validate(waveform, sample_rate, baud_rate, None)
     n_ui = check_int("n_ui", n_ui, low=1, high=8)
-    per_ui = max(2, check_int("time_bins", time_bins, low=2) // n_ui)
-    power_bins = check_int("power_bins", power_bins, low=2)
+    per_ui = max(2, check_int("time_bins", time_bins, low=2, high=4096) // n_ui)
+    power_bins = check_int("power_bins", power_bins, low=2, high=4096)
     grid = _SymbolGrid(w, sample_rate, baud_rate, method.bandwidth_ratio * baud_rate if reference_receiver
                        else None)
     t0 = _crossing_time(grid, float(w.mean()))

@@ -26,9 +26,11 @@ def pam4_drive(symbols, sps: int, v_low: float, v_high: float, *, levels=None, p
     (main tap largest, applied to the symbol levels, then rescaled to the swing), ``rise_time`` (s, 20-80 %,
     Gaussian edge; needs ``baud_rate``)."""
     sym = np.asarray(symbols)
-    if sym.ndim != 1 or sym.size < 2 or not np.isin(sym, (0, 1, 2, 3)).all():
-        raise ValueError("symbols must be a 1-D array of PAM4 symbols 0..3")
-    sps = check_int("sps", sps, low=2)
+    if sym.dtype.kind not in "iu" or sym.ndim != 1 or sym.size < 2 or not np.isin(sym, (0, 1, 2, 3)).all():
+        raise ValueError("symbols must be a 1-D integer array of PAM4 symbols 0..3")
+    sps = check_int("sps", sps, low=2, high=4096)
+    if sym.size * sps > 2**27:
+        raise ValueError(f"{sym.size} symbols at {sps} samples per symbol exceed 2**27 samples")
     lv = np.array([0.0, 1 / 3, 2 / 3, 1.0]) if levels is None else check_array("levels", levels)
     if lv.shape != (4,):
         raise ValueError(f"levels must hold 4 fractions of the swing; got shape {lv.shape}")

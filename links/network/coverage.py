@@ -16,6 +16,7 @@ greedy (largest uncovered weight first) with its gap to the LP-relaxation lower 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,8 @@ class Reach:
 def reach_from_paths(network, paths: dict, budget_rtt_s: float = 1e-3, regenerate: bool = True) -> Reach:
     """`Reach` from all-pairs `PathResult`s (`links.network.paths.all_pairs`: a `PathTable`, or any mapping
     {(src, dst): PathResult})."""
+    if not isinstance(paths, Mapping):
+        raise TypeError(f"paths must be the mapping (src, dst) → PathResult of all_pairs; got {type(paths).__name__}")
     trx = network.transceivers()
     names = tuple(network.site_of(t) for t in trx)
     k = {t: i for i, t in enumerate(trx)}
@@ -96,8 +99,9 @@ def _weights(reach: Reach, weights) -> np.ndarray:
     if weights is None:
         return np.ones(len(reach.sites))
     if isinstance(weights, dict):
-        return np.array([float(weights.get(s, 0.0)) for s in reach.sites])
-    w = np.asarray(weights, dtype=float)
+        w = np.array([float(weights.get(s, 0.0)) for s in reach.sites])
+    else:
+        w = np.asarray(weights, dtype=float)
     if w.shape != (len(reach.sites),) or np.any(w < 0) or w.sum() <= 0:
         raise ValueError("weights must be one non-negative value per site, not all zero")
     return w
