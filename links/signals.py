@@ -30,7 +30,7 @@ PRBS_TAPS = {7: 6, 15: 14, 23: 18, 31: 28}  # ITU-T O.150: x^n + x^tap + 1
 # --------------------------------------------------------------------------------------------------------
 # validation shared by the links modules
 # --------------------------------------------------------------------------------------------------------
-MAX_SAMPLES = 2**27  # the longest record (bits, symbols or samples) a function builds: 2 GiB of complex128
+MAX_SAMPLES = 2**24  # the longest record (bits, symbols or samples) a function builds: 256 MiB of complex128
 
 
 def check_record(name: str, value, *, dtype=complex) -> np.ndarray:
@@ -385,6 +385,8 @@ def dual_pol_frame(n_symbols: int, modulation: str = "16QAM", *, rng=None, prbs_
         bits = gen.integers(0, 2, (2, n * m), dtype=np.uint8)
     else:
         gen = as_rng(0 if rng is None else rng)
+        if prbs_order not in PRBS_TAPS:
+            raise ValueError(f"prbs_order must be one of {sorted(PRBS_TAPS)}; got {prbs_order!r}")
         period = 2**prbs_order - 1
         seq = prbs(prbs_order, n * m + period // 2)
         bits = np.stack([seq[: n * m], seq[period // 2: period // 2 + n * m]])

@@ -216,6 +216,9 @@ def junction_admittance(frequency, resistance_length, capacitance_per_length, n_
 def loaded_line(electrode: CoplanarElectrode, frequency, junction_y):
     """``(gamma, z_c)`` of the electrode loaded by ``junction_y`` (S/m) at ``frequency`` (Hz)."""
     frequency = check_array("frequency", frequency, low=0.0, high=1e15)
+    junction_y = np.asarray(junction_y, dtype=complex)
+    if not np.all(np.abs(junction_y) <= 1e15):
+        raise ValueError("junction_y must be finite, |y| <= 1e15 S/m")
     z = electrode.series_impedance(frequency)
     y = electrode.shunt_admittance(frequency) + junction_y
     gamma = np.sqrt(z * y)
@@ -236,8 +239,8 @@ def traveling_wave_response(frequency, gamma, z_c, length, n_group, z_source=50.
     f = check_array("frequency", frequency, low=0.0, high=1e15)
     gamma = np.asarray(gamma, dtype=complex)
     z_c = np.asarray(z_c, dtype=complex)
-    if not (np.all(np.isfinite(gamma)) and np.all(np.isfinite(z_c))):
-        raise ValueError("gamma and z_c must be finite")
+    if not (np.all(np.abs(gamma) <= 1e12) and np.all(np.abs(z_c) <= 1e9)):
+        raise ValueError("gamma (|γ| <= 1e12 1/m) and z_c (|Z| <= 1e9 ohm) must be finite")
     beta_o = 2 * np.pi * f * check_real("n_group", n_group, low=1.0, high=20.0) / C
     el = check_real("length", length, low=0.0, low_open=True, high=1.0)
     if z_load is None:

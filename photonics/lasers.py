@@ -279,7 +279,7 @@ class RateEquationLaser:
 
         `approximation=True` uses the textbook ω_R and γ (see `SmallSignal`) instead of the exact ones.
         """
-        f = check_array("frequency", frequency, low=0.0)
+        f = check_array("frequency", frequency, low=0.0, high=1e15)
         i = check_real("current", current, low=0.0, high=MAX_CURRENT)
         if approximation:
             ss = self.small_signal(i)
@@ -330,7 +330,7 @@ class RateEquationLaser:
 
     # ---- noise -------------------------------------------------------------------------------------------
     def _noise_spectra(self, frequency, current):
-        f = check_array("frequency", frequency, low=0.0)
+        f = check_array("frequency", frequency, low=0.0, high=1e15)
         i = check_real("current", current, low=0.0, high=MAX_CURRENT)
         p = self.params
         n, s = _steady_nS(p, i)
@@ -408,7 +408,7 @@ class RateEquationLaser:
     def chirp_to_power_ratio(self, frequency, current):
         """Small-signal δν(f)/δP(f), Hz/W (complex): (α_H/4π) Γ v_g a0 (jω − a22) / (P/S · a21). Tends to the
         adiabatic dν/dP at low f and to the transient (α_H/4π) jω/P at high f (Koch & Bowers 1984)."""
-        f = check_array("frequency", frequency, low=0.0)
+        f = check_array("frequency", frequency, low=0.0, high=1e15)
         i = check_real("current", current, low=0.0, high=MAX_CURRENT)
         p = self.params
         _, _, _, (_, _, a21, a22) = self._linear(i)
@@ -472,7 +472,7 @@ class RateEquationLaser:
         transformed and normalised by the exact steady-state power step. Two steps, to (1 ± step)·I, are run
         and subtracted, which cancels the even-order nonlinear terms (error O(step²)). Duration: 30/γ
         (at least 2 ns, at most 100 ns). Returns complex H at `frequency` (Hz)."""
-        f = check_array("frequency", frequency, low=0.0)
+        f = check_array("frequency", frequency, low=0.0, high=1e15)
         i = check_real("current", current, low=0.0, low_open=True)
         step = check_real("step_fraction", step_fraction, low=-0.5, high=0.5)
         if step == 0:

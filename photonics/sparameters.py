@@ -285,6 +285,8 @@ def read_touchstone(path: str | os.PathLike) -> SParameters:
 def abcd_to_s(a, b, c, d, z0: float) -> np.ndarray:
     """2-port S (…, 2, 2) from ABCD parameters, real reference ``z0`` (Pozar, Table 4.2)."""
     a, b, c, d = (np.asarray(x, dtype=complex) for x in (a, b, c, d))
+    if not all(np.all(np.abs(x) <= 1e150) for x in (a, b, c, d)):
+        raise ValueError("a, b, c, d must be finite (|x| <= 1e150)")
     z0 = check_real("z0", z0, low=1e-3, high=1e6)
     den = a + b / z0 + c * z0 + d
     s = np.empty(den.shape + (2, 2), dtype=complex)
