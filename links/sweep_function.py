@@ -9,8 +9,9 @@ value where it cannot be imported there (cloudpickle), so a notebook's function 
 **Resume guarantee.** A run records the fingerprint of its function's code (:func:`code_fingerprint`); resuming
 the run with a function whose code has changed is refused (the stored points came from the old code, and a run
 never mixes points of two versions). The fingerprint covers the function's own source (or, without a source,
-its bytecode), its default arguments, the values of its closure and of the module globals it names when they
-are plain data (numbers, strings, tuples/lists/dicts of them, NumPy arrays), the functions it names (their
+its bytecode), its default arguments and the values of its closure (plain data: numbers, strings, tuples, lists,
+dicts, NumPy arrays), the module globals it names when they are immutable (numbers, strings, tuples of them —
+a module's dicts, lists and arrays are often caches that fill as it runs), the functions it names (their
 code, the same way, four levels deep), and for a ``functools.partial`` the bound arguments. It does not see
 into classes, objects or imported modules the function uses: when you change one of those, use a new run name.
 """
@@ -143,9 +144,19 @@ def _hash_callable(h, fn, depth: int, seen: set) -> None:
         h.update(name.encode())
         _hash_value(h, value, depth + 1, seen)
     for name in sorted(_global_names(fn.__code__)):
-        if name in fn.__globals__:
+        # module-level names by value only when immutable: a module's dicts, lists and arrays are often caches
+        # that fill as the function runs, and must not change its fingerprint between two calls
+        if name in fn.__globals__ and _immutable(fn.__globals__[name]):
             h.update(name.encode())
             _hash_value(h, fn.__globals__[name], depth + 1, seen)
+
+
+def _immutable(value) -> bool:
+    if isinstance(value, _PLAIN) or inspect.isfunction(value) or isinstance(value, functools.partial):
+        return True
+    if isinstance(value, tuple | frozenset) and len(value) <= 10_000:
+        return all(_immutable(v) for v in value)
+    return False
 
 
 def _global_names(code) -> set:

@@ -18,6 +18,8 @@ _INTERNAL = "a helper of the package's own code, given only values the package b
 _STATE = "changes global state (a cache, the active PDK)"
 _MANIFEST = "needs a chip manifest written by layouts (its chip-transceiver path is tested end to end)"
 _LAYERS = "needs a gdsfactory PDK or a layer-map file (tested with real PDKs and files in the layer-map tests)"
+_PLOTS = "draws a matplotlib figure (or writes it to a file); the values it plots are fuzzed through their sources"
+_ENGINE = "an internal step of a compiled or vectorised engine, given only arrays and state the engine built"
 
 EXEMPT_MODULES = {
     "layouts.cells": _DRAWS, "layouts.chip": _DRAWS, "layouts.regression": _DRAWS, "layouts.render": _DRAWS,
@@ -25,6 +27,9 @@ EXEMPT_MODULES = {
     "links.network.gnpy_io": _FILES, "links.storefile": _FILES, "links.store": _FILES,
     "links.report": _FILES, "links.report_document": _RECORD, "links.report_html": _RECORD,
     "links.report_markdown": _RECORD, "links.report_schema": _FILES,
+    "links.plots": _PLOTS, "photonics.plots": _PLOTS, "photonics.solver_plots": _PLOTS,
+    "photonics.solver_figures": _SLOW, "photonics.modes.operators": _ENGINE, "links.gn_grid": _ENGINE,
+    "links.network.distributed": _PROCESS, "links.network.tree": _ENGINE,
 }
 EXEMPT = {
     # files
@@ -95,6 +100,15 @@ EXEMPT = {
     "layouts.layer_map.lyp_text": _LAYERS, "layouts.params.flatten": _INTERNAL, "layouts.params.unflatten": _INTERNAL,
     "layouts.params.flat_settings": _INTERNAL, "layouts.params.from_flat": _INTERNAL,
     "layouts.params.replace_path": _INTERNAL,
+    "links.budget_nli.link_nli": _ENGINE, "links.imdd.lane_yield.LaneYield": _RECORD,
+    "links.imdd.lane_yield.die_tdecq": _SLOW, "links.imdd.lane_yield.lane_waveform": _SLOW,
+    "links.imdd.lane_yield.run_lane_yield": _PROCESS, "links.network.engine.advance": _ENGINE,
+    "links.network.engine.amplifier_band": _ENGINE, "links.network.engine.band_spectrum": _ENGINE,
+    "links.network.engine.lightpaths": _ENGINE, "links.network.engine.tx_state": _ENGINE,
+    "links.network.paths.with_mode": _ENGINE, "links.network.pathstore.path_arrays": _ENGINE,
+    "links.network.pathstore.read_paths": _FILES, "links.network.pathstore.save_paths": _FILES,
+    "photonics.solver_cache.cached": _STATE, "photonics.solver_cache.clear_memory": _STATE,
+    "photonics.solver_cache.cache_directory": _STATE,
 }
 
 
@@ -141,7 +155,7 @@ def _fiber():
 def _network():
     from links.network.native import build_native, example_metro
 
-    return build_native(example_metro(n_sites=8))
+    return build_native(example_metro(n_sites=9))
 
 
 BY_NAME = {  # a valid value for an argument of this name (SI units)
@@ -478,6 +492,23 @@ RECIPES = {  # qualified name → valid arguments where BY_NAME does not give th
                                                     "pilot_mask": np.arange(256) % 32 == 0},
     "links.dsp.foe.fourth_power_frequency_offset": lambda: {"symbols": _c(256), "symbol_rate": 32e9},
     "layouts.params.GratingCoupler": lambda: {},
+    "links.budget_nli.check_nli_model": lambda: {"nli_model": "gn"},
+    "links.budget_nli.nli_model_description": lambda: {"nli_model": "egn", "modulation": "16QAM"},
+    "links.budget_nli.span_nli_eta": lambda: {"frequency": np.array([193.4e12, 193.475e12]),
+                                              "bandwidth": np.array([64e9, 64e9]), "spans": [_fiber()]},
+    "links.budget_nli.span_nli_power": lambda: {"frequency": np.array([193.4e12, 193.475e12]),
+                                                "bandwidth": np.array([64e9, 64e9]), "power": np.array([1e-3, 1e-3]),
+                                                "span": _fiber()},
+    "links.egn.sci_terms": lambda: {"baud": 64e9, "span": _fiber(), "n_spans": 2},
+    "links.egn.sci_correction_factor": lambda: {"baud": 64e9, "span": _fiber(), "n_spans": 2, "modulation": "16QAM"},
+    "links.egn.xci_terms": lambda: {"baud": 64e9, "offset": 75e9, "span": _fiber(), "n_spans": 2},
+    "links.nli.check_dispersive": lambda: {"f": np.array([193.4e12, 193.475e12]), "fibers": [_fiber()]},
+    "links.imdd.transmitters.at_wavelength": lambda: {"device": _ring(), "wavelength": 1.31e-6},
+    "links.imdd.lane_yield.device_parameters": lambda: {"kind": "ring", "device": _ring()},
+    "links.network.table.choose_modes": lambda: {"modes": importlib.import_module(
+        "links.network.modes").standard_modes(), "worst_gsnr_ref_db": np.array([15.0, 25.0, 30.0]),
+        "penalty_db": np.array([0.0, 0.5, 1.0])},
+    "photonics.solver_cache.fingerprint": lambda: {"key": ("mode", 1.55e-6, 500e-9)},
     "layouts.params.EdgeCoupler": lambda: {},
 }
 
@@ -510,4 +541,4 @@ def _reach():
 def _native_doc():
     from links.network.native import example_metro
 
-    return example_metro(n_sites=8)
+    return example_metro(n_sites=9)
