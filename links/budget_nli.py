@@ -96,6 +96,9 @@ def span_nli_power(frequency, bandwidth, power, span, *, nli_model: str = "gn") 
     f = np.asarray(frequency, dtype=float)
     b = np.asarray(bandwidth, dtype=float)
     p = np.asarray(power, dtype=float)
+    if f.ndim != 1 or b.shape != f.shape or p.shape != f.shape:
+        raise ValueError(f"frequency, bandwidth and power must be 1-D arrays of one length; got shapes {f.shape}, "
+                         f"{b.shape}, {p.shape}")
     out = np.zeros(f.size)
     lit = p > 0
     if np.any(lit):

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from optolink.core.validate import check_choice
+from optolink.core.validate import check_bool, check_choice, check_int, check_positive, check_real
 
 from .gn import _check_plan, fibre_parameters
 
@@ -171,6 +171,13 @@ def format_moments(modulation: str) -> tuple[float, float]:
     return m4 - 2.0, m6 - 9.0 * m4 + 12.0
 
 
+def _check_lines(baud, n_spans, n_lines, coherent) -> tuple[float, int, int]:
+    """The line model's inputs: baud > 0 (Hz), n_spans >= 1, n_lines in [1, 512] (the sums cost n_lines³)."""
+    check_bool("coherent", coherent)
+    return check_positive("baud", baud), check_int("n_spans", n_spans, low=1), check_int("n_lines", n_lines, low=1,
+                                                                                          high=512)
+
+
 def sci_terms(baud: float, span, n_spans: int, *, coherent: bool = True, n_lines: int = 96,
               reference_offset: float = 0.0) -> tuple[float, float, float]:
     """(g, a, q) of one rectangular channel (baud wide, unit total power) after ``n_spans`` identical spans:
@@ -188,7 +195,8 @@ def sci_terms(baud: float, span, n_spans: int, *, coherent: bool = True, n_lines
     from .gn import fibre_parameters
 
     fp = fibre_parameters(span)
-    n = int(n_lines)
+    baud, n_spans, n = _check_lines(baud, n_spans, n_lines, coherent)
+    reference_offset = check_real("reference_offset", reference_offset)
     f0 = baud / n
     nu = (np.arange(n) - (n - 1) / 2) * f0  # line offsets from the channel centre
     c = np.full(n, math.sqrt(f0 / baud / 2))  # per-polarization line amplitude, unit total power
@@ -231,6 +239,7 @@ def sci_terms(baud: float, span, n_spans: int, *, coherent: bool = True, n_lines
 def sci_correction_factor(baud: float, span, n_spans: int, modulation: str, *, coherent: bool = True,
                           n_lines: int = 96, psi_term: bool = True) -> float:
     """EGN/GN of the self-channel NLI (`sci_terms`): 1 + [(Φ/N)·a + ((Ψ − Φ²)/N²)·q]/(3g)."""
+    check_bool("psi_term", psi_term)
     phi, psi = format_moments(modulation)
     g, a, q = sci_terms(baud, span, n_spans, coherent=coherent, n_lines=n_lines)
     n = float(n_lines)
@@ -248,7 +257,8 @@ def xci_terms(baud: float, offset: float, span, n_spans: int, *, coherent: bool 
     from .gn import fibre_parameters
 
     fp = fibre_parameters(span)
-    n = int(n_lines)
+    baud, n_spans, n = _check_lines(baud, n_spans, n_lines, coherent)
+    offset = check_real("offset", offset)
     f0 = baud / n
     nu = (np.arange(n) - (n - 1) / 2) * f0
     c = math.sqrt(f0 / baud / 2)

@@ -116,6 +116,7 @@ NAN_BY_DESIGN = {
     "links.ber_curve.required_osnr_from_curve": "NaN when the curve never crosses the threshold (documented)",
     "photonics.detectors.TransimpedanceAmplifier": "figures() reports an output_swing not given as NaN",
     "photonics.modulators.MachZehnderModulator": "vpi_l_v_cm (and figures()) is NaN at a bias <= 0 (documented)",
+    "links.network.table.choose_modes": "the margin is NaN on a path no mode closes (documented, index -1)",
 }
 _UID = "an element uid that the network does not hold raises KeyError (should be ValueError naming it)"
 KNOWN_OPEN: dict[str, dict[str, str]] = {
