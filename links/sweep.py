@@ -314,6 +314,25 @@ def _point_kwargs(spec: SweepSpec, points: dict, i: int) -> dict:
     return kw
 
 
+def dask_client(scheduler: str, workers: int | None):
+    """``(client, cluster)`` for ``scheduler``: "local" (a LocalCluster of ``workers`` processes, default 2, one
+    thread each; ``cluster`` is returned so the caller closes it) or a scheduler address (``cluster`` None). An
+    unreachable address is an OSError, anything else a ValueError."""
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
+        return Client(cluster), cluster
+    if isinstance(scheduler, str) and scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        try:
+            return Client(scheduler, timeout=10), None
+        except (OSError, TimeoutError) as exc:
+            raise OSError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    raise ValueError(f"scheduler must be 'sync', 'local' or a scheduler address like tcp://host:8786; "
+                     f"got {scheduler!r}")
+
+
 def run_sweep(spec: SweepSpec, store: str | Store, *, scheduler: str = "local", workers: int | None = None,
               progress: bool = True, retry_failed: bool = False, max_in_flight: int | None = None,
               lock_timeout: float = 0.0) -> RunData:
@@ -392,26 +411,14 @@ def _interruptible():
 
 def _run_dask(spec, fn, points, pending, writer, prog, scheduler, workers, max_in_flight, interrupted=None):
     import cloudpickle
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
     # the workers import a named function from the same directories; a callable travels pickled (by reference
     # when its module is importable there, else by value), unpickled only once those directories are on the path
     paths = [os.getcwd(), *module_directories(fn)]
     function = spec.function if isinstance(spec.function, str) else cloudpickle.dumps(spec.function)
 
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
-    elif scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-        try:
-            client = Client(scheduler, timeout=10)
-        except (OSError, TimeoutError) as exc:
-            raise OSError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    else:
-        raise ValueError(f"scheduler must be 'sync', 'local' or a scheduler address like tcp://host:8786; "
-                         f"got {scheduler!r}")
+    client, cluster = dask_client(scheduler, workers)
     try:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})) or (workers or 2))
         # enough tasks in flight to hide the scheduler round trip; bounded so a kill loses little

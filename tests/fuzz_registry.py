@@ -41,7 +41,8 @@ EXEMPT = {
     "links.verdict.default_store_path": _FILES, "layouts.doe.load_doe": _FILES,
 "layouts.layer_map.write_lyp": _FILES,
     # processes, sweeps, global state
-    "links.sweep.run_sweep": _PROCESS, "links.sweep.run_point": _PROCESS, "links.yields.run_yield": _PROCESS,
+    "links.sweep.run_sweep": _PROCESS,
+    "links.sweep.dask_client": _PROCESS, "links.sweep.run_point": _PROCESS, "links.yields.run_yield": _PROCESS,
     "links.sweep_function.add_to_path": _STATE, "photonics.modes.solver.clear_cache": _STATE,
     "layouts.use_pdk": _STATE,
     # whole simulations

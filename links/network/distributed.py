@@ -57,21 +57,9 @@ def all_pairs_dask(network, modes=(), *, sources=None, targets=None, scheduler: 
 
 
 def _run_dask(network, chunks, targets, scheduler, workers) -> list:
-    from distributed import Client, LocalCluster
+    from ..sweep import dask_client
 
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
-    elif isinstance(scheduler, str) and scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-        try:
-            client = Client(scheduler, timeout=10)
-        except (OSError, TimeoutError) as exc:
-            raise OSError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    else:
-        raise ValueError(f"scheduler must be 'sync', 'local' or a scheduler address like tcp://host:8786; "
-                         f"got {scheduler!r}")
+    client, cluster = dask_client(scheduler, workers)
     try:
         net = client.scatter(network, broadcast=True)
         futures = [client.submit(source_chunk, net, c, targets, pure=False) for c in chunks]
