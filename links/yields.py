@@ -274,13 +274,20 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
 
 
 def _anchored_die(link: dict, std, chip: dict | None, anchor: dict, deltas: dict) -> dict:
-    """A die of the "anchored" yield: simulated nominal figures + (die estimate − nominal estimate)."""
+    """A die of the "anchored" yield: simulated nominal figures + (die estimate − nominal estimate).
+
+    The die-to-die change is an estimate on the closed-form cross-section models (``photonics.devices.
+    with_model``): 200 dies are 200 cross-sections, which the solvers would take minutes over; the nominal
+    simulation (the anchor) ran on the solver devices, so the absolute level is the solvers'."""
+    from photonics.devices import with_model
+
     from .chip import ChipTransceiver
     from .surrogate import die_chip, die_features
 
     if chip is None:
         raise ValueError("die_margin with an anchor needs the chip (ChipTransceiver.to_dict())")
     nominal = ChipTransceiver.from_dict(chip)
+    nominal = dataclasses.replace(nominal, modulator=with_model(nominal.modulator, "closed_form"))
     die = die_chip(nominal, **deltas)
     est_nom, est = nominal.estimate(std.name), die.estimate(std.name)
     floor = float(anchor["floor_ber"]) >= std.pre_fec_ber_threshold or not math.isfinite(anchor["required_osnr_db"])

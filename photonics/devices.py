@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from optolink.core.constants import C
 from optolink.core.serialize import jsonable
-from optolink.core.validate import check_real
+from optolink.core.validate import check_choice, check_real
 
 from .detectors import PinPhotodiode
 from .lasers import LaserParams, RateEquationLaser
@@ -102,6 +102,37 @@ def from_settings(cls, settings: dict, *, where: str = ""):
             value = tuple(value)
         kwargs[name] = value
     return cls(**kwargs)
+
+
+MODELS = ("solver", "closed_form")
+
+
+def with_model(obj, model: str):
+    """A copy of a device (any frozen parameter dataclass) whose every cross-section model is ``model``:
+    ``"solver"`` (full-vector modes and 2-D carriers, the default of the classes) or ``"closed_form"`` (EIM
+    and 1-D depletion, the fast approximations). Classes with a ``MODEL_METHODS`` mapping take their
+    ``method`` field from it; nested dataclasses are replaced in turn; the argument is not changed."""
+    check_choice("model", model, MODELS)
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        raise TypeError(f"expected a parameter dataclass instance, got {type(obj).__name__}")
+    return _with_model(obj, model)
+
+
+def _with_model(obj, model: str):
+    changes = {}
+    methods = getattr(type(obj), "MODEL_METHODS", None)
+    for f in dataclasses.fields(obj):
+        if not f.init:
+            continue
+        v = getattr(obj, f.name)
+        if f.name == "method" and methods is not None:
+            if v != methods[model]:
+                changes["method"] = methods[model]
+        elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+            nv = _with_model(v, model)
+            if nv is not v:
+                changes[f.name] = nv
+    return dataclasses.replace(obj, **changes) if changes else obj
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from optolink.core.units import alpha_from_db_per_m, db_to_linear
 from optolink.core.validate import check_array, check_real
 
 from . import plots as _plots
+from .cross_section_solvers import TABLE_BIASES
 from .electrodes import (
     CoplanarElectrode,
     LumpedElectrode,
@@ -144,8 +145,11 @@ class MachZehnderModulator:
         """Arm phase (rad) and field transmission tabulated vs junction reverse voltage."""
         vbi = self.phase_shifter.junction.junction.built_in_voltage
         # up to just below punch-through of the depletion region into the P+/N+ implants
+        # (and within the solver's tables, for the solver phase shifter)
         v_max = min(max(3 * self.bias_voltage, self.bias_voltage + 8.0),
                     0.999 * self.phase_shifter.punch_through_voltage)
+        if self.phase_shifter.method == "solver":
+            v_max = min(v_max, TABLE_BIASES[-1])
         v = np.linspace(-0.8 * vbi, v_max, 801)
         phase = 2 * math.pi / self.wavelength * self.phase_shifter.delta_neff(v) * self.length
         amp = np.exp(-self.phase_shifter.alpha(v) * self.length / 2)

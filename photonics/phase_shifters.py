@@ -10,21 +10,32 @@ Each region's free carriers change the silicon index and absorption (``materials
 the modal change is Σ Γ_region·Δn_Si(region) with Γ from the EIM mode overlap
 (``RibWaveguide.confinement``). Reverse bias widens the depleted region, removes carriers where the
 mode is, and raises n_eff. The doping is uniform in depth (approximate; implants are graded).
+
+Two models of the same device (``method``): ``"solver"`` (the default) takes Δn_eff(V), the free-carrier
+α(V), C(V) and the doped silicon's series R from the full-vector mode and the 2-D carrier solution of the
+device's own cross-section (``photonics.cross_section_solvers.phase_shifter_tables``: solved once per
+cross-section at 0-12 V reverse and cached, cubic splines in V between; forward bias, where the 2-D solver
+does not go, adds the closed form's change from 0 V to the solved 0 V values); ``"closed_form"``
+is the 1-D abrupt-depletion model on the EIM overlaps described above (fast, any bias down to forward
+conduction; its error against the solver on the default devices is in docs/solvers.md: VπL −1 %,
+C −24 %).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
+from scipy.interpolate import CubicSpline
 
 from optolink.core.constants import Q
 from optolink.core.display import displayed
 from optolink.core.units import alpha_from_db_per_m, db_per_m_from_alpha
 from optolink.core.validate import check_array, check_real
 
+from .cross_section_solvers import TABLE_BIASES, phase_shifter_tables
 from .junction import DOPING_RANGE, LateralJunction, PNJunction
 from .materials import (
     SILICA_DN_DT,
@@ -36,6 +47,7 @@ from .waveguides import RibWaveguide
 
 _FAR = 1.0  # m: "infinity" for the overlap integrals
 BIAS_VOLTAGE = 2.0  # V reverse: the depletion phase shifter's operating point, the default of every method
+METHODS = ("solver", "closed_form")
 
 
 @displayed("w=waveguide.width:m", "NA=na:m⁻³", "ND=nd:m⁻³", "VπL=vpi_l_v_cm:V·cm", "loss=loss_db_per_m:dB/m")
@@ -51,8 +63,10 @@ class DepletionPhaseShifter:
     contact_width: width of the heavily doped strip under the silicide contact (m).
     specific_contact_resistivity: metal-silicon ρ_c (Ω·m²).
     model: plasma dispersion fit, "soref" or "nedeljkovic".
-    confinement_scale: multiplies the EIM overlap (1.0 = as computed; use it to calibrate against a
-    full-vector mode solver or a measurement).
+    confinement_scale: multiplies the closed form's EIM overlap (1.0 = as computed; use it to calibrate
+    against a measurement; the solver model ignores it).
+    method: ``"solver"`` (default: full-vector mode + 2-D carrier solution, reverse bias up to 12 V) or
+    ``"closed_form"`` (EIM overlaps and the 1-D abrupt depletion model; any bias above forward conduction).
 
     Operating point: every method taking ``bias_voltage`` (reverse bias, V) defaults to ``BIAS_VOLTAGE``
     = 2 V, and ``figures()`` is evaluated there; a device built on this one (MZM, ring) passes its own bias.
@@ -75,8 +89,12 @@ class DepletionPhaseShifter:
     model: str = "soref"
     confinement_scale: float = 1.0
     temperature: float = 300.0
+    method: str = "solver"
+    MODEL_METHODS = {"solver": "solver", "closed_form": "closed_form"}  # devices.with_model
 
     def __post_init__(self):
+        if self.method not in METHODS:
+            raise ValueError(f"method must be 'solver' or 'closed_form'; got {self.method!r}")
         if not isinstance(self.waveguide, RibWaveguide):
             raise TypeError(f"waveguide must be a RibWaveguide, got {type(self.waveguide).__name__}")
         for name in ("na", "nd", "p_plus_doping", "n_plus_doping", "p_contact_doping", "n_contact_doping"):
@@ -157,16 +175,54 @@ class DepletionPhaseShifter:
             da_fixed += gamma * float(da_i)
         shift_p = plasma_dispersion(0.0, self.na, wl, model)
         shift_n = plasma_dispersion(self.nd, 0.0, wl, model)
-        gain = s * wg.group_index / wg.mode.n_si  # Γ = (n_g/n_Si)·η
+        gain = s * wg.mode.group_index / wg.mode.n_si  # Γ = (n_g/n_Si)·η, on the EIM mode throughout
         f_pp, f_np = (float(x) for x in wg.cumulative_energy(np.array([p_p, n_p])))
         return dn_fixed, da_fixed, shift_p, shift_n, gain, f_pp, f_np
+
+    @cached_property
+    def _solved(self) -> dict:
+        """Cubic splines in V of the solver's tables (Δn_eff, Δα, C, R; ``phase_shifter_tables``)."""
+        t = phase_shifter_tables(self)
+        b = np.array(t["biases"])
+        return {k: CubicSpline(b, np.array(t[k])) for k in ("dn", "da", "capacitance", "series_resistance")}
+
+    @cached_property
+    def _closed_form(self) -> DepletionPhaseShifter:
+        return replace(self, method="closed_form", waveguide=replace(self.waveguide, method="closed_form"))
+
+    def _solver_bias(self, bias_voltage) -> np.ndarray:
+        hi = TABLE_BIASES[-1]
+        v = check_array("bias_voltage", bias_voltage)
+        if np.any(v > hi):
+            raise ValueError(f"bias_voltage must be at most {hi:g} V reverse for method='solver' (the extent of "
+                             f"the solved tables); got {float(np.max(v))!r}; method='closed_form' goes further")
+        return v
+
+    def _forward(self, v: np.ndarray, solved: np.ndarray, closed, ratio: bool = False) -> np.ndarray:
+        """Forward bias (V < 0, where the 2-D solver does not go): the solved 0 V value plus the closed form's
+        change from 0 V (times its ratio for the capacitance, which grows without bound)."""
+        neg = v < 0
+        if not np.any(neg):
+            return solved
+        out = np.array(solved, dtype=float, copy=True)
+        c_v, c_0 = np.asarray(closed(v[neg])), float(closed(0.0))
+        out[neg] = out[neg] * c_v / c_0 if ratio else out[neg] + c_v - c_0
+        return out
 
     def carrier_index(self, bias_voltage=BIAS_VOLTAGE):
         """``(Δn_eff, Δα)`` from all free carriers at reverse bias ``bias_voltage`` (V), vs undoped silicon.
 
-        Δα is the power absorption coefficient (1/m) from free carriers only. The regions
+        Δα is the power absorption coefficient (1/m) from free carriers only. Solver: the full-vector overlap
+        with the 2-D carrier solution (interpolated in V). Closed form: the regions
         P++ | P+ | P | depleted | N | N+ | N++ each contribute Γ_region·(Δn, Δα) of their carriers.
         """
+        if self.method == "solver":
+            v = self._solver_bias(bias_voltage)
+            vr = np.maximum(v, 0.0)
+            cf = self._closed_form
+            dn = self._forward(v, self._solved["dn"](vr), lambda x: cf.carrier_index(x)[0])
+            da = self._forward(v, self._solved["da"](vr), lambda x: cf.carrier_index(x)[1])
+            return (dn, da) if np.ndim(dn) else (float(dn), float(da))
         v = check_array("bias_voltage", bias_voltage)
         x_l, x_r = self._regions(v)
         dn_fixed, da_fixed, (dn_p, da_p), (dn_n, da_n), gain, f_pp, f_np = self._carrier_tables
@@ -200,6 +256,8 @@ class DepletionPhaseShifter:
     def phase_efficiency(self, bias_voltage):
         """dφ/dV per unit length (rad/(V·m)) at reverse bias ``bias_voltage`` (central difference)."""
         v = check_array("bias_voltage", bias_voltage)
+        if self.method == "solver" and np.all(v >= 0):  # the spline's own derivative
+            return 2 * math.pi / self.wavelength * self._solved["dn"](self._solver_bias(v), 1)
         h = 1e-3
         dn = (self.delta_neff(v + h) - self.delta_neff(v - h)) / (2 * h)
         return 2 * math.pi / self.wavelength * dn
@@ -219,7 +277,13 @@ class DepletionPhaseShifter:
 
     # --- electrical -------------------------------------------------------------------------------
     def capacitance_per_length(self, bias_voltage=BIAS_VOLTAGE):
-        """Junction capacitance per unit length (F/m)."""
+        """Junction capacitance per unit length (F/m): solver dQ/dV of the 2-D solution (slab junction and
+        fringe field included); closed form the 1-D depletion capacitance ε·h/W of the rib."""
+        if self.method == "solver":
+            v = self._solver_bias(bias_voltage)
+            c = self._forward(v, self._solved["capacitance"](np.maximum(v, 0.0)),
+                              self._closed_form.junction.capacitance_per_length, ratio=True)
+            return c if np.ndim(c) else float(c)
         return self.junction.capacitance_per_length(bias_voltage)
 
     @cached_property
@@ -230,7 +294,11 @@ class DepletionPhaseShifter:
         (Masetti mobility) × path length / thickness, plus the contact regions by the transmission-line
         model R_c·L = √(ρ_c·R_sh)·coth(w_c/L_T), L_T = √(ρ_c/R_sh) (Schroder, "Semiconductor Material and
         Device Characterization", §3.3). The zero-bias depletion region is excluded (small; approximate).
+        Solver: the doped silicon's part from the 2-D conductivity map at ``BIAS_VOLTAGE`` instead, plus the
+        same contact term.
         """
+        if self.method == "solver":
+            return float(self._solved["series_resistance"](BIAS_VOLTAGE)) + self._contact_resistance_length()
         wg = self.waveguide
         half = wg.width / 2
         x_l, x_r = self.junction.depleted_interval(0.0)
@@ -246,6 +314,11 @@ class DepletionPhaseShifter:
         r += rho_pp * (self.p_contact_gap - p_light) / wg.slab_height
         r += rho_n * max(half - float(x_r), 0.0) / wg.height + rho_n * n_light / wg.slab_height
         r += rho_nn * (self.n_contact_gap - n_light) / wg.slab_height
+        return r + self._contact_resistance_length()
+
+    def _contact_resistance_length(self) -> float:
+        """Both contacts' transmission-line-model resistance × length (Ω·m)."""
+        wg, r = self.waveguide, 0.0
         for dop, carrier in ((self.p_contact_doping, "hole"), (self.n_contact_doping, "electron")):
             r_sh = float(silicon_resistivity(dop, carrier)) / wg.slab_height
             rc = self.specific_contact_resistivity

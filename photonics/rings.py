@@ -18,8 +18,11 @@ kernel and its records: ``photonics.ring_dynamics``.
 Dynamics (time-domain coupled-mode theory with the junction's RC, its exact linearisation and the
 electro-optic bandwidth): ``photonics.ring_dynamics``.
 
-Not modelled: bend radiation loss (add it through ``excess_loss_db_per_m``), self-heating and
-two-photon absorption at high power, pad/wire parasitics, forward-bias injection.
+Waveguide figures: with the ring's ``waveguide.method == "solver"`` (the default) n_eff, n_g and the bend
+radiation loss of the 2πR arc are the bent guide's full-vector TE0 (``cross_section_solvers.bent_waveguide_
+figures``), the racetrack straights the straight guide's; with ``"closed_form"`` the straight EIM mode all round
+and no radiation loss. Not modelled: self-heating and two-photon absorption at high power, pad/wire
+parasitics, forward-bias injection (the solver phase shifter is reverse-bias only).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from optolink.core.validate import check_array, check_real
 from . import plots as _plots
 from . import ring_dynamics
 from .couplers import CouplingModel, coupled_phase
+from .cross_section_solvers import bent_waveguide_figures
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 from .ring_dynamics import CoupledModeParameters, RingSimulation
 from .waveguides import RibWaveguide
@@ -79,7 +83,7 @@ class RingModulator:
     operating point (the default of every method taking ``bias_voltage``, and where ``figures()`` is
     evaluated). heater: thermo-optic heater over the ring (None: no heater); heater_power: its operating
     power (W). coupling_model: κ(gap) model and gap limits. source_impedance: driver output impedance
-    (Ω). excess_loss_db_per_m: extra loss around the whole ring (bend radiation, roughness).
+    (Ω). excess_loss_db_per_m: extra loss around the whole ring (roughness; the solver adds the bend radiation).
     order: azimuthal order m of the tracked resonance (None: the one nearest the design wavelength at
     ``bias_voltage`` without heating).
 
@@ -164,9 +168,25 @@ class RingModulator:
         """Length of the PN junction (m)."""
         return self.junction_fraction * self.length
 
+    @cached_property
+    def _guide(self) -> tuple[float, float, float]:
+        """Round-trip averages (n_eff, n_g, radiation α 1/m): the bent TE0 on the arc, straight on the rest."""
+        wg = self.waveguide
+        if wg.method != "solver":
+            return wg.neff, wg.group_index, 0.0
+        bent, f = bent_waveguide_figures(wg, self.radius), 2 * math.pi * self.radius / self.length
+        return (f * bent["neff"] + (1 - f) * wg.neff, f * bent["group_index"] + (1 - f) * wg.group_index,
+                f * bent["alpha"])
+
+    @property
+    def effective_index(self) -> float:
+        """Round-trip average n_eff0 at λ0 without carriers (referred to the radius on the arc)."""
+        return self._guide[0]
+
     @property
     def group_index(self) -> float:
-        return self.waveguide.group_index
+        """Round-trip average group index (the bent mode's on the arc with the solver)."""
+        return self._guide[1]
 
     @property
     def round_trip_time(self) -> float:
@@ -244,7 +264,8 @@ class RingModulator:
         v = self._v(bias_voltage)
         _, da = self._carriers(v)
         a_wg = float(alpha_from_db_per_m(self.waveguide.intrinsic_loss_db_per_m))
-        out = a_wg + self.junction_fraction * da + float(alpha_from_db_per_m(self.excess_loss_db_per_m))
+        out = a_wg + self.junction_fraction * da + float(alpha_from_db_per_m(self.excess_loss_db_per_m)) \
+            + self._guide[2]
         return out if out.ndim else float(out)
 
     def round_trip_amplitude(self, bias_voltage=None):
@@ -267,7 +288,7 @@ class RingModulator:
 
     def _dispersion_offset(self) -> float:
         """(n_g − n_eff0)·L/λ0, so that λ_m = (n_g + Δ)·L/(m + offset)."""
-        return (self.group_index - self.waveguide.neff) * self.length / self.design_wavelength
+        return (self.group_index - self.effective_index) * self.length / self.design_wavelength
 
     def _wl(self, wavelength):
         lam0 = self.design_wavelength
@@ -276,7 +297,7 @@ class RingModulator:
     def round_trip_phase(self, wavelength, bias_voltage=None):
         """φ = 2π·n_eff(λ, V)·L/λ (rad), n_eff(λ) = n_eff0 + Δ(V) − (n_g − n_eff0)(λ − λ0)/λ0."""
         wl, v = np.broadcast_arrays(self._wl(wavelength), self._v(bias_voltage))
-        lam0, n0, ng = self.design_wavelength, self.waveguide.neff, self.group_index
+        lam0, n0, ng = self.design_wavelength, self.effective_index, self.group_index
         n = n0 + self._index_shift(v) - (ng - n0) * (wl - lam0) / lam0
         out = 2 * math.pi * n * self.length / wl
         return out if out.ndim else float(out)

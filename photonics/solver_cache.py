@@ -1,8 +1,9 @@
 """Results cache of the cross-section solvers: in memory and on disk, keyed by a fingerprint of the inputs.
 
 A key is any tuple of frozen dataclasses (the device or cross-section, the grid settings) and plain values;
-its fingerprint is the SHA-256 of its ``repr`` (deterministic for frozen dataclasses of floats, strings and
-tuples) and of ``SCHEMA``, so a different cross-section, grid or solver version is a different entry. The
+its fingerprint is the SHA-256 of its complete repr (``optolink.core.display.full_repr``: every field of every
+nested dataclass, whatever short repr the class shows in a notebook) and of ``SCHEMA``, so a different
+cross-section, grid or solver version is a different entry. The
 values are JSON-able mappings of figures (floats and lists), never solver objects.
 
 On disk: one JSON file per entry under ``$OPTOLINK_CACHE/solvers`` (default ``~/.cache/optolink/solvers``),
@@ -19,10 +20,11 @@ import os
 import pathlib
 from collections.abc import Callable
 
+from optolink.core.display import full_repr
 from optolink.core.files import write_json_atomic
 from optolink.core.serialize import jsonable
 
-SCHEMA = "optolink-solvers-2"  # bump when a solver's numbers change for the same inputs
+SCHEMA = "optolink-solvers-3"  # bump when a solver's numbers change for the same inputs
 _MEMORY: dict[str, dict] = {}
 
 
@@ -36,8 +38,9 @@ def cache_directory() -> pathlib.Path | None:
 
 
 def fingerprint(key: tuple) -> str:
-    """Hex SHA-256 of the key's repr and the cache schema."""
-    return hashlib.sha256(f"{SCHEMA}|{key!r}".encode()).hexdigest()
+    """Hex SHA-256 of the key's complete repr and the cache schema (the short reprs of ``@displayed`` classes
+    leave fields out and evaluate figures: never a key)."""
+    return hashlib.sha256(f"{SCHEMA}|{full_repr(tuple(key))}".encode()).hexdigest()
 
 
 def cached(kind: str, key: tuple, compute: Callable[[], dict]) -> dict:
@@ -61,7 +64,7 @@ def cached(kind: str, key: tuple, compute: Callable[[], dict]) -> dict:
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_json_atomic(path, {"fingerprint": fp, "kind": kind, "key": repr(key), "value": value})
+            write_json_atomic(path, {"fingerprint": fp, "kind": kind, "key": full_repr(tuple(key)), "value": value})
         except OSError:
             pass  # a read-only home: the memory cache still holds it
     return dict(value)

@@ -54,6 +54,9 @@ EXEMPT = {
     "photonics.cross_section_solvers.phase_shifter_index": _SLOW,
     "photonics.cross_section_solvers.junction_figures": _SLOW,
     "photonics.cross_section_solvers.coupling_coefficient": _SLOW,
+    "photonics.cross_section_solvers.waveguide_figures": _SLOW,
+    "photonics.cross_section_solvers.bent_waveguide_figures": _SLOW,
+    "photonics.cross_section_solvers.phase_shifter_tables": _SLOW,
     "photonics.modes.solver.solve_modes": _SLOW, "photonics.modes.solver.fundamental": _SLOW,
     "photonics.modes.solver.make_grid": _INTERNAL,
     "photonics.modes.geometry.cell_permittivity": _INTERNAL, "photonics.modes.geometry.component_permittivity":
@@ -315,6 +318,7 @@ RECIPES = {  # qualified name → valid arguments where BY_NAME does not give th
     "photonics.laser_estimators.chirp_from_power": lambda: {"power": np.full(256, 1e-3) * (1 + 0.1 * np.sin(
         np.arange(256))), "sample_rate": 1e12, "alpha_h": 3.0, "kappa": 1e12},
     "photonics.devices.check_kind": lambda: {"kind": "mzm"},
+    "photonics.devices.with_model": lambda: {"obj": _mzm(), "model": "closed_form"},
     "photonics.devices.check_objects": lambda: {"kind": "mzm", "objects": {"modulator": _mzm()}},
     "photonics.devices.figures": lambda: {"kind": "mzm", "objects": {"modulator": _mzm()}},
     "photonics.devices.parameters": lambda: {"kind": "mzm", "objects": {"modulator": _mzm()}},

@@ -34,8 +34,8 @@ def test_depletion_raises_index_and_lowers_loss_monotonically():
 
 def test_delta_neff_equals_overlap_of_depleted_slices():
     # Δn_eff(V) = Γ[x_l(V), x_l(0)]·|Δn_P| + Γ[x_r(0), x_r(V)]·|Δn_N| (first-order perturbation,
-    # Soref & Bennett 1987 for Δn of the removed holes / electrons)
-    ps = DepletionPhaseShifter()
+    # Soref & Bennett 1987 for Δn of the removed holes / electrons); the closed form's own construction
+    ps = DepletionPhaseShifter(method="closed_form")
     wg = ps.waveguide
     na, nd, v = ps.na, ps.nd, 2.0
     eps = 11.7 * sc.epsilon_0
@@ -59,7 +59,12 @@ def test_capacitance_and_rc():
     ps = DepletionPhaseShifter()
     eps = 11.7 * sc.epsilon_0
     w = ps.junction.junction.depletion_width(2.0)
-    assert float(ps.capacitance_per_length(2.0)) == pytest.approx(eps * 220e-9 / w, rel=1e-9)
+    c_1d = eps * 220e-9 / w  # the parallel-plate depletion capacitance of the rib (the closed form)
+    assert float(DepletionPhaseShifter(method="closed_form").capacitance_per_length(2.0)) == \
+        pytest.approx(c_1d, rel=1e-9)
+    # the 2-D solution adds parallel paths (the slab junction below the rib, the fringe field through the
+    # oxide): more than the plate, by less than the slab's share plus a fringe of order ε_ox/ε_Si of it
+    assert 1.1 < float(ps.capacitance_per_length(2.0)) / c_1d < 1.6
     # typical lateral junctions: 0.1-0.4 fF/µm and r·L of 0.3-3 Ω·cm (Patel et al., Opt. Express 2015)
     assert 0.1e-9 < float(ps.capacitance_per_length(2.0)) < 0.4e-9
     assert 0.3e-2 < ps.series_resistance_length < 3e-2
@@ -103,7 +108,11 @@ def test_bias_errors():
     with pytest.raises(ValueError, match="bias_voltage"):
         ps.vpi_l(0.0)
     with pytest.raises(ValueError, match="punch-through"):
-        ps.delta_neff(500.0)
+        DepletionPhaseShifter(method="closed_form").delta_neff(500.0)
+    with pytest.raises(ValueError, match="bias_voltage must be at most 12 V"):
+        ps.delta_neff(500.0)  # beyond the solver's tables
+    with pytest.raises(ValueError, match="method"):
+        DepletionPhaseShifter(method="eim")
 
 
 def test_heater_p_pi():

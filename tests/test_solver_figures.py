@@ -10,10 +10,9 @@ from scipy.optimize import minimize_scalar
 from scipy.signal import argrelmin
 
 from photonics import solver_cache
+from photonics.devices import with_model
 from photonics.rings import RingModulator
 from photonics.solver_figures import device_figures, ring_figures, ring_transmission
-
-STEP = 30e-9  # coarse: the test checks n_g against n_eff(λ) on one grid, not the grid error
 
 
 @pytest.fixture(autouse=True)
@@ -26,10 +25,10 @@ def _cache_dir(tmp_path, monkeypatch):
 
 def _dips(ring, lo, hi):
     lam = np.linspace(lo, hi, 6001)
-    t = ring_transmission(ring, lam, mode_step=STEP)
+    t = ring_transmission(ring, lam)
     out = []
     for i in argrelmin(t)[0]:
-        res = minimize_scalar(lambda w: float(ring_transmission(ring, np.array([w]), mode_step=STEP)[0]),
+        res = minimize_scalar(lambda w: float(ring_transmission(ring, np.array([w]))[0]),
                               bounds=(lam[i - 1], lam[i + 1]), method="bounded", options={"xatol": 1e-16})
         out.append(res.x)
     return np.array(out)
@@ -38,10 +37,10 @@ def _dips(ring, lo, hi):
 def test_ring_fsr_from_bent_group_index_equals_dip_spacing():
     # FSR = λ²/(n_g L) with n_g the bent mode's group index (Hellmann-Feynman derivative at λ0, material
     # dispersion included) against the spacing of the transmission dips of the same ring simulated with n_eff(λ)
-    # solved at three wavelengths (Bogaerts et al., Laser Photon. Rev. 6, 47 (2012), eq. 9). ~3 s CPU: six mode
-    # solves (straight + bent at three wavelengths), the least that resolves n_eff(λ) across two FSRs
+    # solved at three wavelengths (Bogaerts et al., Laser Photon. Rev. 6, 47 (2012), eq. 9), on the same grid. Six
+    # mode solves (straight + bent at three wavelengths), the least that resolves n_eff(λ) across two FSRs
     ring = RingModulator()
-    fig = ring_figures(ring, mode_step=STEP, carrier_step=20e-9)  # coarse junction: only n_g matters here
+    fig = ring_figures(ring)  # the ring's own figures: what every chip build and link uses
     lam0 = ring.design_wavelength
     dips = _dips(ring, lam0 - 1.2 * fig["fsr_m"], lam0 + 1.2 * fig["fsr_m"])
     assert dips.size >= 2
@@ -83,7 +82,12 @@ def test_cache_off(monkeypatch, tmp_path):
 def test_closed_form_choice_and_bad_input():
     ring = RingModulator()
     cf = device_figures(ring, model="closed_form")
-    assert cf["fsr_m"] == pytest.approx(float(ring.fsr()), rel=1e-12)
+    closed = with_model(ring, "closed_form")
+    assert cf["fsr_m"] == pytest.approx(float(closed.fsr()), rel=1e-12)
+    assert cf["group_index"] == pytest.approx(closed.waveguide.mode.group_index, rel=1e-12)  # the EIM mode
+    assert cf["bend_loss_db_per_round_trip"] == 0.0
+    # the default ring is the solver's: its figures are device_figures(ring) exactly (one path)
+    assert device_figures(ring)["fsr_m"] == pytest.approx(float(ring.fsr()), rel=1e-12)
     with pytest.raises(ValueError, match="model"):
         device_figures(ring, model="eim")
     with pytest.raises(TypeError, match="device"):

@@ -50,7 +50,7 @@ def test_energy_fractions():
     assert np.all(np.diff(cum) >= 0)
     assert float(wg.energy_fraction(-0.25e-6, 0.25e-6)) > float(wg.energy_fraction(0.25e-6, 1.0))
     # perturbation weight: Γ = (n_g/n_Si)·η
-    assert float(wg.confinement(-1, 1)) == pytest.approx(wg.group_index / wg.mode.n_si * total, rel=1e-12)
+    assert float(wg.confinement(-1, 1)) == pytest.approx(wg.mode.group_index / wg.mode.n_si * total, rel=1e-12)
 
 
 @pytest.mark.parametrize("field,value", [("width", -1e-6), ("height", float("nan")),
