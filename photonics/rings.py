@@ -39,7 +39,7 @@ from optolink.core.validate import check_array, check_real
 
 from . import plots as _plots
 from . import ring_dynamics
-from .couplers import CouplingModel, coupled_phase
+from .couplers import CouplingModel
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 from .ring_dynamics import CoupledModeParameters, RingSimulation
 from .waveguides import RibWaveguide
@@ -175,9 +175,8 @@ class RingModulator:
 
     # --- coupling -----------------------------------------------------------------------------------
     def _coupled_phase(self, gap: float) -> float:
-        cm = self.coupling_model
-        return coupled_phase(self.waveguide.mode.lateral, gap, self.radius, self.design_wavelength,
-                             cm.coupling_length, cm.method, cm.kappa_scale)
+        # κ(g) of the ring's own cross-section by the coupling model's method (default: the supermode table)
+        return self.coupling_model.coupled_phase(self.waveguide, gap, self.radius, self.design_wavelength)
 
     @cached_property
     def power_coupling(self) -> float:

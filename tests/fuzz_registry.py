@@ -299,7 +299,7 @@ RECIPES = {  # qualified name → valid arguments where BY_NAME does not give th
         "photonics.waveguides").RibWaveguide(), "gap": 200e-9, "length": 10e-6},
     "photonics.couplers.slab_coupling_coefficient": lambda: {"mode": _slab(), "gap": 200e-9, "wavelength": 1.55e-6},
     "photonics.couplers.supermode_indices": lambda: {"mode": _slab(), "gap": 200e-9, "wavelength": 1.55e-6},
-    "photonics.couplers.coupled_phase": lambda: {"mode": _slab(), "gap": 200e-9, "radius": 10e-6,
+    "photonics.couplers.coupled_phase": lambda: {"guide": _slab(), "gap": 200e-9, "radius": 10e-6,
                                                  "wavelength": 1.55e-6},
     "photonics.electrodes.lumped_response": lambda: {"frequency": np.linspace(1e9, 50e9, 8),
                                                      "resistance_length": 1e-2, "capacitance_per_length": 2e-10,
