@@ -58,6 +58,20 @@ class KappaTable:
     n_odd: tuple
     wavelength: float
 
+    def __post_init__(self):
+        n = len(self.gaps) if isinstance(self.gaps, tuple) else -1
+        if n < 2:
+            raise ValueError(f"gaps must be a tuple of >= 2 gaps (m); got {self.gaps!r}")
+        g = check_array("gaps", self.gaps, low=0.0, low_open=True, high=1e-4)
+        if np.any(np.diff(g) <= 0):
+            raise ValueError(f"gaps must increase strictly; got {self.gaps!r}")
+        for name in ("n_even", "n_odd"):
+            v = getattr(self, name)
+            if not isinstance(v, tuple) or len(v) != n:
+                raise ValueError(f"{name} must be a tuple of {n} effective indices (one per gap); got {v!r}")
+            check_array(name, v, low=1.0, high=10.0)
+        check_real("wavelength", self.wavelength, low=1e-7, high=1e-4)
+
     @property
     def kappa(self) -> np.ndarray:
         """κ = π(n_e − n_o)/λ (1/m) at the nodes, as solved (noise included at the floor)."""

@@ -89,7 +89,8 @@ def ring_figures(ring: RingModulator, model: str = "solver", *, mode_step: float
 
     Solver: the bent rib's TE0 (conformal transform + PML) for the 2πR arc and the straight mode for the
     coupler's straight sections; the junction's Δn_eff(V) and α(V) from the carrier solution; the coupling
-    (the ring's ``self_coupling``) stays the coupler model's."""
+    (the ring's ``self_coupling``) from the ring's ``CouplingModel`` — by default κ(gap) from the full-vector
+    supermodes of the same rib pair (``photonics.coupler_table``), the same in both models."""
     check_choice("model", model, MODELS)
     v = ring._scalar_v(None)
     if model == "closed_form":

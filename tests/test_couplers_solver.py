@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from photonics.coupler_table import SPLITTING_FLOOR, KappaTable, kappa_table, table_gaps
-from photonics.couplers import CouplingModel, coupled_phase, coupling_coefficient, directional_coupler, supermode_indices
+from photonics.couplers import (
+    CouplingModel,
+    coupled_phase,
+    coupling_coefficient,
+    directional_coupler,
+    supermode_indices,
+)
 from photonics.cross_section_solvers import coupled_supermode_indices
 from photonics.materials import silica_index, silicon_index
 from photonics.modes import CrossSection, Layer, ModeSettings, solve_modes
