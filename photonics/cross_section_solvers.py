@@ -145,19 +145,35 @@ def junction_figures(ps, v_reverse, carrier_step: float = CARRIER_STEP):
     return sol.capacitance[idx].reshape(v.shape), sol.series_resistance_length[idx].reshape(v.shape)
 
 
-def coupling_coefficient(gap, *, width=500e-9, height=220e-9, slab_height=0.0, wavelength=1.55e-6,
-                         step=20e-9):
-    """Field coupling coefficient κ (1/m) of two identical parallel guides vs edge gap (m), from their TE
-    supermodes: κ = π(n_even − n_odd)/λ (power crosses over in L_c = π/(2κ))."""
+def coupled_supermode_indices(gap, *, width=500e-9, height=220e-9, slab_height=0.0, temperature=300.0,
+                      wavelength=1.55e-6, step=20e-9):
+    """Effective indices ``(n_even, n_odd)`` of the two TE supermodes of two identical parallel guides (strips, or
+    ribs on a shared slab) vs edge gap (m): the top modes of the two mirror classes (Ex even / odd about the
+    pair's centre), each solved on its half domain. ValueError if either is not TE-like (a narrow, tall guide
+    whose TM supermode rises above the odd TE one)."""
     g = np.atleast_1d(check_array("gap", gap, low=0.0, low_open=True))
     out = []
     for gi in g:
-        xs = coupled_strips(width, float(gi), height, slab_height)
-        # the TE supermodes are the top modes of the two mirror classes (Ex even / odd), each on a half domain
+        xs = coupled_strips(width, float(gi), height, slab_height, temperature=temperature)
         modes = [solve_modes(xs, wavelength, ModeSettings(step=step, num_modes=1), parity=p)[0]
                  for p in ("even", "odd")]
         if any(m.polarization != "TE" for m in modes):
-            raise ValueError(f"gap: found fewer than two TE supermodes at gap {gi * 1e9:.0f} nm")
-        out.append(math.pi * (modes[0].neff.real - modes[1].neff.real) / wavelength)
+            pol = "/".join(m.polarization for m in modes)
+            raise ValueError(f"width: the top even/odd supermodes of the {width * 1e9:.0f} x {height * 1e9:.0f} nm "
+                             f"pair at gap {gi * 1e9:.0f} nm are {pol}, not both TE: κ needs the TE supermodes "
+                             "(a wider or flatter guide)")
+        out.append((modes[0].neff.real, modes[1].neff.real))
     out = np.array(out)
-    return out.reshape(np.shape(gap)) if np.ndim(gap) else float(out[0])
+    if not np.ndim(gap):
+        return float(out[0, 0]), float(out[0, 1])
+    return out[:, 0].reshape(np.shape(gap)), out[:, 1].reshape(np.shape(gap))
+
+
+def coupling_coefficient(gap, *, width=500e-9, height=220e-9, slab_height=0.0, wavelength=1.55e-6,
+                         step=20e-9, temperature=300.0):
+    """Field coupling coefficient κ (1/m) of two identical parallel guides vs edge gap (m), from their TE
+    supermodes: κ = π(n_even − n_odd)/λ (power crosses over in L_c = π/(2κ))."""
+    ne, no = coupled_supermode_indices(gap, width=width, height=height, slab_height=slab_height,
+                                       temperature=temperature, wavelength=wavelength, step=step)
+    out = math.pi * (np.asarray(ne) - np.asarray(no)) / wavelength
+    return out if np.ndim(gap) else float(out)

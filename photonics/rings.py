@@ -42,7 +42,7 @@ from optolink.core.validate import check_array, check_real
 
 from . import plots as _plots
 from . import ring_dynamics
-from .couplers import CouplingModel, coupled_phase
+from .couplers import CouplingModel
 from .cross_section_solvers import bent_waveguide_figures
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 from .ring_dynamics import CoupledModeParameters, RingSimulation
@@ -88,13 +88,14 @@ class RingModulator:
     ``bias_voltage`` without heating).
 
     Defaults: the doping (1.5e18 cm⁻³ each side) is heavier than an MZM's, as is usual for rings; the
-    gap (250 nm) puts the default ring over-coupled at 1 V (K ≈ 0.061 against a round-trip loss
-    1 − a² ≈ 0.038; ER ≈ 12 dB, Q_loaded ≈ 7.3e3, EO bandwidth ≈ 26 GHz), trading extinction for
-    bandwidth; ``critical_gap()`` (≈ 289 nm with the weak-coupling model) gives critical coupling.
+    gap (220 nm) puts the default ring over-coupled at 1 V (K ≈ 0.062 from the full-vector supermodes,
+    against a round-trip loss 1 − a² ≈ 0.038; ER ≈ 12 dB, Q_loaded ≈ 7.2e3, EO bandwidth ≈ 26 GHz),
+    trading extinction for bandwidth; ``critical_gap()`` (≈ 261 nm; 289 nm with the weak-coupling EIM
+    model, whose κ is ~20 % high) gives critical coupling.
     """
 
     radius: float = 7.5e-6
-    gap: float = 250e-9
+    gap: float = 220e-9
     drop_gap: float | None = None
     phase_shifter: DepletionPhaseShifter = field(default_factory=_default_ring_phase_shifter)
     junction_fraction: float = 0.8
@@ -195,9 +196,8 @@ class RingModulator:
 
     # --- coupling -----------------------------------------------------------------------------------
     def _coupled_phase(self, gap: float) -> float:
-        cm = self.coupling_model
-        return coupled_phase(self.waveguide.mode.lateral, gap, self.radius, self.design_wavelength,
-                             cm.coupling_length, cm.method, cm.kappa_scale)
+        # κ(g) of the ring's own cross-section by the coupling model's method (default: the supermode table)
+        return self.coupling_model.coupled_phase(self.waveguide, gap, self.radius, self.design_wavelength)
 
     @cached_property
     def power_coupling(self) -> float:

@@ -147,18 +147,18 @@ def coupler_model(power_coupling: float, loss_db: float = 0.0):
     return model
 
 
-def directional_coupler_model(waveguide, gap: float, length: float, method: str = "weak",
-                              kappa_scale: float = 1.0, loss_db: float = 0.0):
+def directional_coupler_model(waveguide, gap: float, length: float, method: str = "solver",
+                              kappa_scale: float = 1.0, loss_db: float = 0.0, bend_radius: float | None = None):
     """Model of two parallel ``RibWaveguide`` s at edge ``gap`` (m) over ``length`` (m): power cross-coupling
-    K = sin²(κ(gap)·length), κ from ``photonics.couplers.slab_coupling_coefficient`` at the guide's design
-    wavelength (``method`` ``"weak"`` or ``"supermode"``, times ``kappa_scale``); flat in wavelength."""
-    from .couplers import slab_coupling_coefficient
+    K = sin²Φ, Φ = κ(gap)·length (+ the bend ends for ``bend_radius``, m) from
+    ``photonics.couplers.directional_coupler`` at the guide's design wavelength — κ(g) by ``method``
+    (``"solver"``: the full-vector supermode table of the cross-section, the same as a ring's coupler; ``"weak"``
+    or ``"supermode"``: the EIM approximations), times ``kappa_scale``; flat in wavelength."""
+    from .couplers import CouplingModel, directional_coupler
 
-    g = check_real("gap", gap, low=0.0, low_open=True)
-    ln = check_real("length", length, low=0.0)
-    ks = check_real("kappa_scale", kappa_scale, low=0.0, low_open=True)
-    kappa = ks * float(slab_coupling_coefficient(waveguide.mode.lateral, g, waveguide.wavelength, method))
-    return coupler_model(math.sin(kappa * ln) ** 2, loss_db)
+    cm = CouplingModel(method=method, kappa_scale=kappa_scale)
+    _, cross = directional_coupler(gap, length, waveguide, cm, bend_radius=bend_radius)
+    return coupler_model(min(abs(cross) ** 2, 1.0), loss_db)
 
 
 def ring_coupler_model(ring, bus: str = "through"):

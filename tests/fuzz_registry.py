@@ -57,6 +57,7 @@ EXEMPT = {
     "photonics.cross_section_solvers.waveguide_figures": _SLOW,
     "photonics.cross_section_solvers.bent_waveguide_figures": _SLOW,
     "photonics.cross_section_solvers.phase_shifter_tables": _SLOW,
+    "photonics.cross_section_solvers.coupled_supermode_indices": _SLOW, "photonics.coupler_table.kappa_table": _SLOW,
     "photonics.modes.solver.solve_modes": _SLOW, "photonics.modes.solver.fundamental": _SLOW,
     "photonics.modes.solver.make_grid": _INTERNAL,
     "photonics.modes.geometry.cell_permittivity": _INTERNAL, "photonics.modes.geometry.component_permittivity":
@@ -298,11 +299,21 @@ RECIPES = {  # qualified name → valid arguments where BY_NAME does not give th
         "photonics.waveguides").RibWaveguide(), "length": 1e-3, "wavelength": np.array([1.55e-6])},
     "photonics.sax_models.waveguide_model": lambda: {"waveguide": importlib.import_module(
         "photonics.waveguides").RibWaveguide(), "length": 1e-3},
+    # method pinned to the EIM: the solver's κ table of each fuzzed cross-section costs seconds (the default rib's
+    # is cached after one call, but fuzzed waveguides would each solve a new table)
     "photonics.sax_models.directional_coupler_model": lambda: {"waveguide": importlib.import_module(
-        "photonics.waveguides").RibWaveguide(), "gap": 200e-9, "length": 10e-6},
+        "photonics.waveguides").RibWaveguide(), "gap": 200e-9, "length": 10e-6, "method": "weak"},
+    "photonics.couplers.directional_coupler": lambda: {
+        "waveguide": importlib.import_module("photonics.waveguides").RibWaveguide(), "gap": 200e-9, "length": 10e-6,
+        "coupling_model": importlib.import_module("photonics.couplers").CouplingModel(method="weak")},
+    "photonics.couplers.coupling_coefficient": lambda: {"guide": _slab(), "gap": 200e-9, "wavelength": 1.55e-6,
+                                                        "method": "weak"},
+    "photonics.coupler_table.table_gaps": lambda: {"min_gap": 100e-9, "max_gap": 2e-6},
+    "photonics.coupler_table.KappaTable": lambda: {"gaps": (1e-7, 3e-7, 6e-7), "n_even": (2.60, 2.57, 2.565),
+                                                   "n_odd": (2.50, 2.55, 2.562), "wavelength": 1.55e-6},
     "photonics.couplers.slab_coupling_coefficient": lambda: {"mode": _slab(), "gap": 200e-9, "wavelength": 1.55e-6},
     "photonics.couplers.supermode_indices": lambda: {"mode": _slab(), "gap": 200e-9, "wavelength": 1.55e-6},
-    "photonics.couplers.coupled_phase": lambda: {"mode": _slab(), "gap": 200e-9, "radius": 10e-6,
+    "photonics.couplers.coupled_phase": lambda: {"guide": _slab(), "gap": 200e-9, "radius": 10e-6,
                                                  "wavelength": 1.55e-6},
     "photonics.electrodes.lumped_response": lambda: {"frequency": np.linspace(1e9, 50e9, 8),
                                                      "resistance_length": 1e-2, "capacitance_per_length": 2e-10,

@@ -225,7 +225,7 @@ def test_weak_coupling_te_limit_is_yariv_and_matches_supermodes():
 
 def test_coupling_decreases_monotonically_with_gap():
     gaps = np.linspace(100e-9, 1e-6, 19)
-    for method in ("weak", "supermode"):
+    for method in ("solver", "weak", "supermode"):
         cm = CouplingModel(method=method)
         k = [RingModulator(gap=g, coupling_model=cm).power_coupling for g in gaps]
         assert np.all(np.diff(k) < 0)
@@ -245,7 +245,7 @@ def test_coupling_matches_closed_form_bend_integral():
         closed = kappa * math.sqrt(2 * math.pi * radius / p)
         assert coupled_phase(mode, g, radius, lam) == pytest.approx(closed, rel=tol)
     lc = 2e-6
-    ring = RingModulator(radius=100e-6, gap=g, coupling_model=CouplingModel(coupling_length=lc))
+    ring = RingModulator(radius=100e-6, gap=g, coupling_model=CouplingModel(method="weak", coupling_length=lc))
     phi = kappa * (lc + math.sqrt(2 * math.pi * 100e-6 / p))
     assert ring.power_coupling == pytest.approx(math.sin(phi) ** 2, rel=2e-3)
     assert ring.length == pytest.approx(2 * math.pi * 100e-6 + 2 * lc)
@@ -337,7 +337,9 @@ def test_eo_bandwidth_combines_photon_lifetime_and_rc():
     ld = ring.junction_fraction * 2 * math.pi * ring.radius
     rc = (50.0 + ps.series_resistance_length / ld) * float(ps.capacitance_per_length(ring.bias_voltage)) * ld
     assert ring.rc_time_constant() == pytest.approx(rc, rel=1e-12)
-    assert 20e9 < bw < 50e9
+    # published depletion rings: ~15-50 GHz; the default 250 nm gap reads 18.2 GHz with the solver's κ (25.8 GHz
+    # with the weak EIM κ, which is ~20 % stronger)
+    assert 15e9 < bw < 50e9
 
 
 def _reference_cmt(v_drive, s_in, dt, grid, det, dec, inv_rc, mu1, v0, a0):
@@ -426,7 +428,7 @@ def test_default_figures_in_published_ranges():
     assert 3e3 < f["q_loaded"] < 1e4
     assert f["extinction_ratio_db"] > 10
     assert 15e-12 < f["resonance_shift_m_per_v"] < 40e-12
-    assert 20e9 < f["eo_bandwidth_hz"] < 50e9
+    assert 15e9 < f["eo_bandwidth_hz"] < 50e9  # 18.2 GHz at the solver's κ (see above)
     assert 0.05e-9 / 1e-3 < f["thermal_tuning_m_per_w"] < 1e-9 / 1e-3
     assert "drop_peak_transmission" in ADD_DROP.figures()
     mod = RING.modulation(v_low=0.0, v_high=2.0)
@@ -462,7 +464,7 @@ def test_bad_ring_parameters_raise(kwargs, pattern):
     ("kwargs", "pattern"),
     [
         ({"min_gap": 1e-9}, r"min_gap must be in \[2e-08, 2e-06\]"),
-        ({"method": "magic"}, r"method must be 'weak' or 'supermode'"),
+        ({"method": "magic"}, r"method must be one of \('solver', 'weak', 'supermode'\)"),
         ({"coupling_length": -1e-6}, r"coupling_length must be in \[0, 0\.001\]"),
         ({"kappa_scale": 0.0}, r"kappa_scale must be in \(0, 10\]"),
     ],

@@ -151,15 +151,28 @@ def test_lossless_coupler_is_unitary():
 
 def test_directional_coupler_from_the_gap(ring):
     # K = sin²(κL): the 3-dB length π/(4κ) splits evenly, twice it crosses over fully (coupled-mode theory,
-    # Yariv §13.8); κ from the weak-coupling slab formula of photonics.couplers
+    # Yariv §13.8); κ from the weak-coupling slab formula of photonics.couplers (method="weak")
     from photonics.couplers import slab_coupling_coefficient
 
     wg, gap = ring.waveguide, 200e-9
     kappa = slab_coupling_coefficient(wg.mode.lateral, gap, wg.wavelength)
-    half = sm.directional_coupler_model(wg, gap, math.pi / (4 * kappa))(wl=WL_UM)
+    half = sm.directional_coupler_model(wg, gap, math.pi / (4 * kappa), method="weak")(wl=WL_UM)
     np.testing.assert_allclose(np.abs(half[("in0", "out1")]) ** 2, 0.5, atol=1e-12)
-    full = sm.directional_coupler_model(wg, gap, math.pi / (2 * kappa))()
+    full = sm.directional_coupler_model(wg, gap, math.pi / (2 * kappa), method="weak")()
     assert abs(full[("in0", "out1")]) ** 2 == pytest.approx(1.0, abs=1e-12)
+
+
+def test_directional_coupler_default_is_the_supermode_solver(ring):
+    # the default κ is the full-vector supermode splitting π(n_e − n_o)/λ of the rib pair (the ring's coupling
+    # table): at the 3-dB length of a direct supermode solve the coupler splits evenly (table interpolation
+    # ≪ 1 %: |K − 0.5| ≤ (π/4)·δκ/κ)
+    from photonics.cross_section_solvers import coupling_coefficient
+
+    wg, gap = ring.waveguide, 200e-9
+    kappa = coupling_coefficient(gap, width=wg.width, height=wg.height, slab_height=wg.slab_height,
+                                 wavelength=wg.wavelength, step=20e-9)
+    half = sm.directional_coupler_model(wg, gap, math.pi / (4 * kappa))(wl=WL_UM)
+    assert abs(half[("in0", "out1")]) ** 2 == pytest.approx(0.5, abs=4e-3)
 
 
 def test_electrode_is_reciprocal_and_passive(mzm, lumped_mzm):
