@@ -97,41 +97,61 @@ _INV_TWO_PI_C = 1.0 / (2.0 * math.pi * C)
 
 
 def _sum_loops(f, b, g, d0, slope, lref, c4la, wk, out):  # pragma: no cover - compiled
-    """out[i] = Σ_k wk[k]·Σ_j (2 − δ_ij)·ψ_kij·g[j], g = (16/27)·P²/B² (W²/Hz²): the closed form's sum,
+    """out[i] += Σ_k wk[k]·Σ_j (2 − δ_ij)·ψ_kij·g[j], g = (16/27)·P²/B² (W²/Hz²): the closed form's sum,
     the ψ of `_psi_loops` without storing it (c4la[k] = 4π·L_eff,a of fibre type k).
 
-    Per pair the wavelength is shared by the fibre types; asinh(u) − asinh(w) = log(t(u)/t(w)) as in
-    `_psi_loops`, and on the diagonal it is 2·asinh(x·B/2). With equal bandwidths (ψ symmetric) j > i is
-    visited once for both rows.
+    asinh(u) − asinh(w) = log(t(u)/t(w)) as in `_psi_loops`; on the diagonal it is 2·asinh(x·B/2). A comb
+    (equal bandwidths, ascending, spaced ≥ B/2: ψ symmetric and u, w ≥ 0 for j > i) visits j > i once for both
+    rows, in two passes per row: the ratios t(u)/t(w) and weights (branch-free, so they vectorise), then the logs.
+    Anything else takes the plain loop over every pair.
     """
     n = f.size
     nk = d0.size
-    symmetric = True
+    comb = True
     for i in range(n):
-        symmetric = symmetric and b[i] == b[0]
+        comb = comb and b[i] == b[0] and (i == 0 or f[i] - f[i - 1] >= 0.5 * b[0])
+    if not comb:
+        for i in range(n):
+            for j in range(n):
+                lam = 2.0 * C / (f[i] + f[j])  # β2 of the pair at its mid frequency
+                df = f[j] - f[i]
+                hb = 0.5 * b[j]
+                acc = 0.0
+                for k in range(nk):
+                    q = abs(lam * lam * ((d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6) * _INV_TWO_PI_C) * c4la[k]
+                    x = 0.25 * math.pi * q * b[i]  # π²·|β2|·L_eff,a·B_i
+                    if i == j:
+                        lg = 2.0 * math.asinh(x * hb)
+                    else:
+                        lg = math.log(_t_of(x * (df + hb)) / _t_of(x * (df - hb)))
+                    acc += wk[k] * lg / q
+                out[i] += (1.0 if i == j else 2.0) * acc * g[j]
+        return
+    ratio = np.empty(n)
+    weight = np.empty(n)
     for i in range(n):
-        for j in range(i if symmetric else 0, n):
-            lam = 2.0 * C / (f[i] + f[j])  # β2 of the pair at its mid frequency
-            df = f[j] - f[i]
-            hb = 0.5 * b[j]
+        xb = 0.25 * math.pi * b[i]
+        for k in range(nk):
+            lam = C / f[i]
+            q = abs(lam * lam * ((d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6) * _INV_TWO_PI_C) * c4la[k]
+            out[i] += wk[k] * 2.0 * math.asinh(xb * q * 0.5 * b[i]) / q * g[i]
+            dk, sk, lk, ck, wkk = d0[k], slope[k], lref[k], c4la[k], wk[k]
+            for j in range(i + 1, n):
+                lam = 2.0 * C / (f[i] + f[j])
+                q = abs(lam * lam * ((dk + sk * (lam - lk) * 1e9) * 1e-6) * _INV_TWO_PI_C) * ck
+                x = xb * q
+                df = f[j] - f[i]
+                hb = 0.5 * b[j]
+                u = x * (df + hb)
+                w = x * (df - hb)
+                ratio[j] = (u + math.sqrt(u * u + 1.0)) / (w + math.sqrt(w * w + 1.0))
+                weight[j] = 2.0 * wkk / q
             acc = 0.0
-            for k in range(nk):
-                d = (d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6
-                q = abs(lam * lam * d * _INV_TWO_PI_C) * c4la[k]  # 4π·|β2|·L_eff,a
-                x = 0.25 * math.pi * q * b[i]  # π²·|β2|·L_eff,a·B_i
-                if i == j:
-                    lg = 2.0 * math.asinh(x * hb)
-                else:
-                    u = x * (df + hb)
-                    w = x * (df - hb)
-                    lg = math.log(_t_of(u) / _t_of(w))
-                acc += wk[k] * lg / q
-            if i == j:
-                out[i] += acc * g[i]
-            else:
-                out[i] += 2.0 * acc * g[j]
-                if symmetric:
-                    out[j] += 2.0 * acc * g[i]
+            for j in range(i + 1, n):
+                a = math.log(ratio[j]) * weight[j]
+                out[j] += a * g[i]
+                acc += a * g[j]
+            out[i] += acc
 
 
 _sum_kernel = njit(cache=True)(_sum_loops)
