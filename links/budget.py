@@ -30,14 +30,16 @@ coherent budget and re-exports the others' names for ``from links.budget import 
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from optolink.core.constants import C, H
 from optolink.core.display import displayed
-from optolink.core.units import OSNR_REFERENCE_BANDWIDTH
+from optolink.core.units import OSNR_REFERENCE_BANDWIDTH, dbm_to_watt
+from optolink.core.validate import check_positive
 
 from . import plots as _plots
 from .amplifiers import Amplifier
@@ -46,7 +48,7 @@ from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_o
 from .budget_nli import DEFAULT_NLI_MODEL, check_nli_model, link_nli, nli_model_description
 from .channel_plan import ChannelPlan
 from .fiber import SMF28_GROUP_INDEX, Fiber
-from .latency import Latency, latency, max_reach
+from .latency import Latency, _latency, latency, max_reach
 from .nli import nli_coefficients
 from .power_budget import LumpedLoss, PowerBudget, UnamplifiedLink, power_budget
 from .transceiver import Transceiver, theoretical_required_osnr_db
@@ -80,6 +82,9 @@ __all__ = [
 ]
 
 _GAIN_TOLERANCE_DB = 0.01  # a fixed gain this much below the span loss still counts as compensating it
+_NO_PENALTIES = Penalties()  # the default (frozen, so one instance serves every call)
+_SWEEP_DB = np.round(np.arange(-8.0, 6.0 + 1e-9, 0.1), 10)  # the launch sweep around the optimum, dB
+_SWEEP_DB.flags.writeable = False
 
 
 def _db(x):
@@ -246,9 +251,11 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
         raise TypeError(f"transceiver must be a Transceiver; got {type(transceiver).__name__}")
     if booster is not None and not isinstance(booster, Amplifier):
         raise TypeError(f"booster must be an Amplifier; got {type(booster).__name__}")
-    penalties = Penalties() if penalties is None else penalties
+    penalties = _NO_PENALTIES if penalties is None else penalties
     if not isinstance(penalties, Penalties):
         raise TypeError(f"penalties must be a Penalties; got {type(penalties).__name__}")
+    if latency_budget_rtt_s is not None:
+        check_positive("latency_budget_rtt_s", latency_budget_rtt_s)
     if transceiver is not None and abs(transceiver.baud_rate / plan.baud_rate - 1) > 1e-3:
         raise ValueError(f"plan.baud_rate ({plan.baud_rate / 1e9:g} GBd) must match the transceiver's "
                          f"baud_rate ({transceiver.baud_rate / 1e9:g} GBd)")
@@ -266,27 +273,38 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
             notes.append(f"no booster: the launch power per channel is the transceiver's Tx power "
                          f"{transceiver.tx_power_dbm:.2f} dBm (the plan's {p_c:.2f} dBm replaced)")
 
+    # --- per-span figures, read once per distinct Span object (a link often repeats one) --------------------
+    rows: dict = {}
+    for sp in spans:
+        if id(sp) not in rows:
+            rows[id(sp)] = (sp.length, sp.fiber_loss_db, sp.loss_db, sp.dispersion_ps_nm_km,
+                            sp.dispersion_slope_ps_nm2_km, sp.reference_wavelength, sp.pmd_ps_per_sqrt_km,
+                            sp.group_index, sp.extra_loss_db)
+    lengths, fiber_losses, losses, d_ps, slope_ps, lref, pmd, n_gs, extra = zip(*(rows[id(sp)] for sp in spans),
+                                                                             strict=True)
+
     # --- gains and the power profile (a per-span scale factor: gains and losses are frequency-flat) ------
-    losses = [s.loss_db for s in spans]
     gains = np.empty(len(spans))
-    for k, (s, a, loss) in enumerate(zip(spans, amps, losses, strict=True)):
-        label = f"spans[{k}]" + (f" ({s.name})" if s.name else "")
+    for k, (a, loss) in enumerate(zip(amps, losses, strict=True)):
         if a.gain_db is None:
             if a.max_gain_db is not None and loss > a.max_gain_db + _GAIN_TOLERANCE_DB:
-                raise ValueError(f"{label} loss {loss:.2f} dB exceeds the amplifier's max_gain_db "
+                raise ValueError(f"{_span_label(spans, k)} loss {loss:.2f} dB exceeds the amplifier's max_gain_db "
                                  f"{a.max_gain_db:g} dB: the amplifier cannot compensate it")
             gains[k] = loss
         else:
             if loss > a.gain_db + _GAIN_TOLERANCE_DB:
-                raise ValueError(f"{label} loss {loss:.2f} dB exceeds amplifier[{k}] gain_db {a.gain_db:g} dB: "
-                                 "the amplifier cannot compensate it")
+                raise ValueError(f"{_span_label(spans, k)} loss {loss:.2f} dB exceeds amplifier[{k}] gain_db "
+                                 f"{a.gain_db:g} dB: the amplifier cannot compensate it")
             gains[k] = a.gain_db
     level_db = np.concatenate([[0.0], np.cumsum(gains - np.array(losses))])  # power offset at each span input
     scale_in = _lin(level_db)  # s_k at span k input; the last entry is the receiver
 
     f = plan.frequencies
     bw = plan.bandwidths
-    p = plan.launch_powers_w
+    lp_dbm = plan.launch_powers_dbm
+    p = dbm_to_watt(lp_dbm)
+    c = plan.center_index
+    p_c_dbm = float(lp_dbm[c])
     nf = _lin([a.nf_db for a in amps])
     g = _lin(gains)
     # ASE referred to the launch point, W in the OSNR reference bandwidth: amplifier k's output ASE divided
@@ -297,7 +315,7 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     if booster is not None:
         if transceiver is None or transceiver.tx_power_dbm is None:
             raise ValueError("a booster needs the transceiver's tx_power_dbm (its input power)")
-        booster_gain_db = float(_db(p[plan.center_index]) + 30 - transceiver.tx_power_dbm)
+        booster_gain_db = float(_db(p[c]) + 30 - transceiver.tx_power_dbm)
         if booster_gain_db < 0:
             raise ValueError(f"booster gain would be {booster_gain_db:.2f} dB < 0: the launch power is below the "
                              f"transceiver's tx_power_dbm {transceiver.tx_power_dbm:g} dBm")
@@ -310,67 +328,64 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
     modulation = transceiver.modulation if transceiver is not None else None
     nli_ref = link_nli(f, bw, p, spans, scale_in[:-1], nli_model=nli_model, modulation=modulation)
 
-    ase_line_sig = ase_ref * bw / OSNR_REFERENCE_BANDWIDTH
-    ase_sig = (ase_ref + ase_booster) * bw / OSNR_REFERENCE_BANDWIDTH
-    snr_ase = p / ase_sig
-    snr_nli = p / nli_ref
-    snr_trx_db = float(transceiver.snr_db) if transceiver is not None else math.inf
-    inv_trx = 0.0 if math.isinf(snr_trx_db) else 1.0 / _lin(snr_trx_db)
-    gsnr = 1.0 / (1.0 / snr_ase + 1.0 / snr_nli + inv_trx)
-    to_ref = 10 * np.log10(bw / OSNR_REFERENCE_BANDWIDTH)
-    gsnr_db = _db(gsnr)
+    with np.errstate(divide="ignore"):  # dB of 0 is −inf (as `_db`), once for the whole block
+        ase_line_sig = ase_ref * bw / OSNR_REFERENCE_BANDWIDTH
+        ase_sig = (ase_ref + ase_booster) * bw / OSNR_REFERENCE_BANDWIDTH
+        snr_ase = p / ase_sig
+        snr_nli = p / nli_ref
+        snr_trx_db = float(transceiver.snr_db) if transceiver is not None else math.inf
+        inv_trx = 0.0 if math.isinf(snr_trx_db) else 1.0 / _lin(snr_trx_db)
+        gsnr = 1.0 / (1.0 / snr_ase + 1.0 / snr_nli + inv_trx)
+        to_ref = 10 * np.log10(bw / OSNR_REFERENCE_BANDWIDTH)
+        gsnr_db = 10.0 * np.log10(gsnr)
 
-    # --- launch-power sweep of the centre channel (all channels shifted together) ----------------------
-    c = plan.center_index
-    a_opt = (ase_line_sig[c] / (2 * nli_ref[c])) ** (1 / 3)
-    p_c_dbm = float(plan.launch_powers_dbm[c])
-    opt_dbm = p_c_dbm + 10 * math.log10(a_opt)
-    sweep = np.round(np.arange(-8.0, 6.0 + 1e-9, 0.1), 10)  # dB around the optimum
-    a = _lin(opt_dbm - p_c_dbm + sweep)
-    inv = (ase_line_sig[c] / (a * p[c]) + (ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH) / p[c]
-           + a**2 * nli_ref[c] / p[c] + inv_trx)
-    gsnr_sweep = -_db(inv)
-    gsnr_opt = float(-_db(ase_line_sig[c] / (a_opt * p[c]) + ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH / p[c]
-                          + a_opt**2 * nli_ref[c] / p[c] + inv_trx))
+        # --- launch-power sweep of the centre channel (all channels shifted together) ------------------
+        a_opt = (ase_line_sig[c] / (2 * nli_ref[c])) ** (1 / 3)
+        opt_dbm = p_c_dbm + 10 * math.log10(a_opt)
+        a = _lin(opt_dbm - p_c_dbm + _SWEEP_DB)
+        inv = (ase_line_sig[c] / (a * p[c]) + (ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH) / p[c]
+               + a**2 * nli_ref[c] / p[c] + inv_trx)
+        gsnr_sweep = -10.0 * np.log10(inv)
+        gsnr_opt = float(-_db(ase_line_sig[c] / (a_opt * p[c])
+                              + ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH / p[c]
+                              + a_opt**2 * nli_ref[c] / p[c] + inv_trx))
+        osnr_ase_db = 10.0 * np.log10(p / (ase_ref + ase_booster))
+        snr_ase_db = 10.0 * np.log10(snr_ase)
+        snr_nli_db = 10.0 * np.log10(snr_nli)
+        eta_db = 10.0 * np.log10(nli_ref / p**3)
 
     # --- dispersion, PMD, latency -------------------------------------------------------------------------
-    km = np.array([s.length / 1e3 for s in spans])
-    cd = (km @ np.array([s.dispersion_ps_nm_km for s in spans])
-          + (km * np.array([s.dispersion_slope_ps_nm2_km for s in spans]))
-          @ ((C / f)[None, :] - np.array([s.reference_wavelength for s in spans])[:, None]) * 1e9)
-    dgd = math.sqrt(sum(s.pmd_ps_per_sqrt_km**2 * s.length / 1e3 for s in spans))
-    length = sum(s.length for s in spans)
-    n_g = sum(s.group_index * s.length for s in spans) / length
-    lat = latency(length, n_g, transceiver.dsp_latency_s if transceiver is not None else 0.0,
-                  latency_budget_rtt_s if latency_budget_rtt_s is not None else 1e-3,
-                  checked=latency_budget_rtt_s is not None)
+    km = np.array(lengths) / 1e3
+    cd = (km @ np.array(d_ps) + (km * np.array(slope_ps)) @ ((C / f)[None, :] - np.array(lref)[:, None]) * 1e9)
+    dgd = math.sqrt(sum(pm**2 * L / 1e3 for pm, L in zip(pmd, lengths, strict=True)))
+    length = sum(lengths)
+    n_g = sum(ng * L for ng, L in zip(n_gs, lengths, strict=True)) / length
+    lat = _latency(length, n_g, transceiver.dsp_latency_s if transceiver is not None else 0.0,
+                            latency_budget_rtt_s if latency_budget_rtt_s is not None else 1e-3,
+                            checked=latency_budget_rtt_s is not None)
 
-    # --- level diagram ----------------------------------------------------------------------------------
-    pos, offsets, labels = [], [], []
-    if booster is not None:
-        pos.append(0.0)
-        offsets.append(transceiver.tx_power_dbm - p_c_dbm)
-        labels.append("Tx")
-    pos.append(0.0)
-    offsets.append(0.0)
-    labels.append("launch")
-    z = 0.0
-    for k, s in enumerate(spans):
-        z += s.length
-        pos.append(z)
-        offsets.append(level_db[k] - s.fiber_loss_db)
-        labels.append(f"span {k + 1} end")
-        if s.extra_loss_db > 0:
-            pos.append(z)
-            offsets.append(level_db[k] - losses[k])
-            labels.append(f"span {k + 1} lumped loss")
-        pos.append(z)
-        offsets.append(level_db[k + 1])
-        labels.append(f"amplifier {k + 1}")
-    offsets = np.array(offsets)
-    level = LevelDiagram(position=np.array(pos), channel_power_dbm=p_c_dbm + offsets,
-                         total_power_dbm=float(_dbm(p.sum())) + offsets, labels=tuple(labels), channel_index=c)
-    rx_dbm = plan.launch_powers_dbm + level_db[-1]
+    # --- level diagram: launch, then per span its end, its lumped loss (if any) and its amplifier ---------
+    lumped = tuple(e > 0 for e in extra)
+    span_end = np.cumsum(lengths)
+    head = ([transceiver.tx_power_dbm - p_c_dbm] if booster is not None else []) + [0.0]
+    h, n_pts = len(head), 2 + any(lumped)  # points per span
+    offsets = np.empty(h + n_pts * len(spans))
+    offsets[:h] = head
+    offsets[h::n_pts] = level_db[:-1] - np.array(fiber_losses)
+    offsets[h + n_pts - 1::n_pts] = level_db[1:]
+    pos = np.empty(offsets.size)
+    pos[:h] = 0.0
+    for q in range(n_pts):
+        pos[h + q::n_pts] = span_end
+    if n_pts == 3:  # the lumped-loss points, then drop them where a span has none
+        offsets[h + 1::3] = level_db[:-1] - np.array(losses)
+        keep = np.ones(offsets.size, dtype=bool)
+        keep[h + 1::3] = lumped
+        offsets, pos = offsets[keep], pos[keep]
+    level = LevelDiagram(position=pos, channel_power_dbm=p_c_dbm + offsets,
+                         total_power_dbm=float(_dbm(p.sum())) + offsets,
+                         labels=_level_labels(booster is not None, lumped), channel_index=c)
+    rx_dbm = lp_dbm + level_db[-1]
 
     # --- margin and checks --------------------------------------------------------------------------------
     gsnr_ref_db = gsnr_db + to_ref
@@ -419,17 +434,37 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
             checks.append(Check("latency", lat.fits, f"round trip {lat.round_trip_s * 1e6:.1f} us vs budget "
                                                      f"{lat.budget_rtt_s * 1e6:.1f} us"))
 
-    result = dict(
+    center = ChannelFigures(
+        index=c, frequency=float(f[c]), launch_power_dbm=p_c_dbm, osnr_ase_db=float(osnr_ase_db[c]),
+        snr_ase_db=float(snr_ase_db[c]), snr_nli_db=float(snr_nli_db[c]), snr_trx_db=snr_trx_db,
+        gsnr_db=float(gsnr_db[c]), gsnr_ref_db=float(gsnr_ref_db[c]), accumulated_cd_ps_nm=float(cd[c]),
+        margin_db=None if margin is None else float(margin[c]))
+    return CoherentBudget(
         name=name, plan=plan, spans=spans, amplifiers=amps, amplifier_gains_db=gains, booster=booster,
         booster_gain_db=booster_gain_db, transceiver=transceiver, penalties=penalties, frequency=f,
-        osnr_ase_db=_db(p / (ase_ref + ase_booster)), snr_ase_db=_db(snr_ase), snr_nli_db=_db(snr_nli),
+        osnr_ase_db=osnr_ase_db, snr_ase_db=snr_ase_db, snr_nli_db=snr_nli_db,
         snr_trx_db=np.full(f.size, snr_trx_db), gsnr_db=gsnr_db, gsnr_ref_db=gsnr_ref_db,
-        eta_db=_db(nli_ref / p**3), rx_power_dbm=rx_dbm, accumulated_cd_ps_nm=cd, mean_dgd_ps=dgd,
+        eta_db=eta_db, rx_power_dbm=rx_dbm, accumulated_cd_ps_nm=cd, mean_dgd_ps=dgd,
         margin_db=margin, required_osnr_db=req, penalty_lines=tuple(lines),
         optimum_launch_power_dbm=float(opt_dbm), gsnr_at_optimum_db=gsnr_opt,
-        launch_sweep_dbm=opt_dbm + sweep, gsnr_sweep_db=gsnr_sweep, level=level, latency=lat, checks=tuple(checks),
-        notes=tuple(notes), nli_model=nli_model, nli_model_detail=nli_model_description(nli_model, modulation),
+        launch_sweep_dbm=opt_dbm + _SWEEP_DB, gsnr_sweep_db=gsnr_sweep, level=level, latency=lat,
+        checks=tuple(checks), center=center, notes=tuple(notes), nli_model=nli_model,
+        nli_model_detail=nli_model_description(nli_model, modulation),
     )
-    tmp = CoherentBudget(**result, center=None)  # type: ignore[arg-type]
-    return replace(tmp, center=tmp.channel(c))
 
+
+def _span_label(spans, k: int) -> str:
+    """"spans[k]" and the span's name, for error messages."""
+    return f"spans[{k}]" + (f" ({spans[k].name})" if spans[k].name else "")
+
+
+@functools.lru_cache(maxsize=64)
+def _level_labels(booster: bool, lumped: tuple[bool, ...]) -> tuple[str, ...]:
+    """The level diagram's point labels (a pure function of the span count and which spans have lumped loss)."""
+    labels = (["Tx"] if booster else []) + ["launch"]
+    for k, has_lumped in enumerate(lumped):
+        labels.append(f"span {k + 1} end")
+        if has_lumped:
+            labels.append(f"span {k + 1} lumped loss")
+        labels.append(f"amplifier {k + 1}")
+    return tuple(labels)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .nli import check_dispersive, fiber_types, psi_matrices, span_scale
+from .nli import check_dispersive, closed_form_nli, fiber_types
 
 __all__ = ["NLI_MODELS", "DEFAULT_NLI_MODEL", "check_nli_model", "nli_model_description", "span_nli_eta",
            "span_nli_power", "link_nli"]
@@ -113,14 +113,8 @@ def link_nli(frequency: np.ndarray, bandwidth: np.ndarray, power: np.ndarray, sp
     check_nli_model(nli_model)
     w = np.asarray(scale_in, dtype=float) ** 2
     if nli_model == "closed_form":
-        # ψ once per fibre type, then a factor γ²·L_eff²·(power scale)² per span
-        fibers, idx = fiber_types(spans)
-        psi = psi_matrices(frequency, bandwidth, fibers)  # (F, n, n)
-        v = power[None, :] * (psi @ power**2)
-        scales: dict = {}
-        per_span = np.array([scales.setdefault(id(s), span_scale(s)) for s in spans])
-        weights = np.bincount(idx, weights=per_span * w, minlength=len(fibers))
-        return weights @ v
+        # ψ once per fibre type (loss and dispersion), then a factor γ²·L_eff²·(power scale)² per span
+        return closed_form_nli(frequency, bandwidth, power, spans, w)
     from .egn import egn_correction
     from .gn import gn_eta
 

@@ -70,7 +70,8 @@ class ChannelPlan:
 
     @property
     def launch_powers_dbm(self) -> np.ndarray:
-        return np.broadcast_to(np.asarray(self.launch_power_dbm, dtype=float), (self.n_channels,)).copy()
+        p = self.launch_power_dbm
+        return np.full(self.n_channels, float(p)) if np.ndim(p) == 0 else np.array(p, dtype=float)
 
     @property
     def launch_powers_w(self) -> np.ndarray:

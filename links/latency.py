@@ -52,9 +52,15 @@ def latency(length: float, group_index: float = SMF28_GROUP_INDEX, dsp_latency_s
     check_real("group_index", group_index, low=1.0, high=2.0)
     check_real("dsp_latency_s", dsp_latency_s, low=0.0)
     check_positive("budget_rtt_s", budget_rtt_s)
+    return _latency(length, group_index, dsp_latency_s, budget_rtt_s, checked=checked)
+
+
+def _latency(length: float, group_index: float, dsp_latency_s: float, budget_rtt_s: float, *,
+             checked: bool) -> Latency:
+    """`latency` of inputs the caller has validated (a budget's spans and transceiver already are)."""
     prop = length * group_index / C
     one = prop + dsp_latency_s
+    reach = max(0.0, (budget_rtt_s / 2 - dsp_latency_s) * C / group_index)  # `max_reach`
     return Latency(length=float(length), group_index=float(group_index), propagation_s=prop,
                    dsp_s=float(dsp_latency_s), one_way_s=one, round_trip_s=2 * one, budget_rtt_s=float(budget_rtt_s),
-                   max_reach=max_reach(budget_rtt_s, group_index, dsp_latency_s), checked=bool(checked))
-
+                   max_reach=reach, checked=bool(checked))

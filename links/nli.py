@@ -28,7 +28,7 @@ from optolink.core.validate import check_array
 
 from .fiber import Fiber
 
-__all__ = ["nli_coefficients", "psi_matrices", "span_scale", "fiber_types", "check_dispersive"]
+__all__ = ["nli_coefficients", "psi_matrices", "span_scale", "fiber_types", "check_dispersive", "closed_form_nli"]
 
 
 def _fiber_key(span: Fiber) -> tuple:
@@ -92,19 +92,144 @@ def psi_matrices(f: np.ndarray, b: np.ndarray, fibers: Sequence[Fiber]) -> np.nd
     return out
 
 
+_FOUR_PI = 4.0 * math.pi
+_INV_TWO_PI_C = 1.0 / (2.0 * math.pi * C)
+
+
+def _sum_loops(f, b, g, d0, slope, lref, c4la, wk, out):  # pragma: no cover - compiled
+    """out[i] += Σ_k wk[k]·Σ_j (2 − δ_ij)·ψ_kij·g[j], g = (16/27)·P²/B² (W²/Hz²): the closed form's sum,
+    the ψ of `_psi_loops` without storing it (c4la[k] = 4π·L_eff,a of fibre type k).
+
+    asinh(u) − asinh(w) = log(t(u)/t(w)) as in `_psi_loops`; on the diagonal it is 2·asinh(x·B/2). A comb
+    (equal bandwidths, ascending, spaced ≥ B/2: ψ symmetric and u, w ≥ 0 for j > i) visits j > i once for both
+    rows, in two passes per row: the ratios t(u)/t(w) and weights (branch-free, so they vectorise), then the logs.
+    Anything else takes the plain loop over every pair.
+    """
+    n = f.size
+    nk = d0.size
+    comb = True
+    for i in range(n):
+        comb = comb and b[i] == b[0] and (i == 0 or f[i] - f[i - 1] >= 0.5 * b[0])
+    if not comb:
+        for i in range(n):
+            for j in range(n):
+                lam = 2.0 * C / (f[i] + f[j])  # β2 of the pair at its mid frequency
+                df = f[j] - f[i]
+                hb = 0.5 * b[j]
+                acc = 0.0
+                for k in range(nk):
+                    q = abs(lam * lam * ((d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6) * _INV_TWO_PI_C) * c4la[k]
+                    x = 0.25 * math.pi * q * b[i]  # π²·|β2|·L_eff,a·B_i
+                    if i == j:
+                        lg = 2.0 * math.asinh(x * hb)
+                    else:
+                        lg = math.log(_t_of(x * (df + hb)) / _t_of(x * (df - hb)))
+                    acc += wk[k] * lg / q
+                out[i] += (1.0 if i == j else 2.0) * acc * g[j]
+        return
+    ratio = np.empty(n)
+    weight = np.empty(n)
+    for i in range(n):
+        xb = 0.25 * math.pi * b[i]
+        for k in range(nk):
+            lam = C / f[i]
+            q = abs(lam * lam * ((d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6) * _INV_TWO_PI_C) * c4la[k]
+            out[i] += wk[k] * 2.0 * math.asinh(xb * q * 0.5 * b[i]) / q * g[i]
+            dk, sk, lk, ck, wkk = d0[k], slope[k], lref[k], c4la[k], wk[k]
+            for j in range(i + 1, n):
+                lam = 2.0 * C / (f[i] + f[j])
+                q = abs(lam * lam * ((dk + sk * (lam - lk) * 1e9) * 1e-6) * _INV_TWO_PI_C) * ck
+                x = xb * q
+                df = f[j] - f[i]
+                hb = 0.5 * b[j]
+                u = x * (df + hb)
+                w = x * (df - hb)
+                ratio[j] = (u + math.sqrt(u * u + 1.0)) / (w + math.sqrt(w * w + 1.0))
+                weight[j] = 2.0 * wkk / q
+            acc = 0.0
+            for j in range(i + 1, n):
+                a = math.log(ratio[j]) * weight[j]
+                out[j] += a * g[i]
+                acc += a * g[j]
+            out[i] += acc
+
+
+_sum_kernel = njit(cache=True)(_sum_loops)
+
+
+def _sum_reference(f, b, g, d0, slope, lref, c4la, wk) -> np.ndarray:
+    """NumPy reference of `_sum_kernel` (its test): ψ from its formula on the full pair grid, summed."""
+    lam = 2.0 * C / (f[:, None] + f[None, :])
+    out = np.zeros(f.size)
+    for k in range(d0.size):
+        beta2 = np.abs(lam**2 * (d0[k] + slope[k] * (lam - lref[k]) * 1e9) * 1e-6 / (2 * math.pi * C))
+        la = c4la[k] / (4 * math.pi)
+        x = math.pi**2 * beta2 * la * b[:, None]
+        df = f[None, :] - f[:, None]
+        psi = (np.arcsinh(x * (df + b[None, :] / 2)) - np.arcsinh(x * (df - b[None, :] / 2))) / (4 * math.pi * beta2
+                                                                                               * la)
+        w = 2.0 - np.eye(f.size)
+        out += wk[k] * (w * psi) @ g
+    return out
+
+
+def closed_form_nli(frequency: np.ndarray, bandwidth: np.ndarray, power: np.ndarray, spans: Sequence[Fiber],
+                    weight) -> np.ndarray:
+    """P_NLI,i = P_i·Σ_k w_k·γ_k²·L_eff,k²·Σ_j (16/27)(2 − δ_ij)·ψ_ij·P_j²/B_j² (W, in channel i's bandwidth):
+    the closed-form incoherent GN sum (Poggiolini 2012 eq. 120 with the β3 extension) over ``spans`` with a
+    per-span weight ``weight`` (e.g. the squared power scale at the span input; 1 for the launch powers).
+
+    ``frequency``, ``bandwidth`` (Hz) and ``power`` (W) per channel, 1-D of one length. ψ is evaluated once per
+    fibre type (loss and dispersion) and never stored: the span factors are summed per type first. Equals
+    ``Σ_k weight[k]·(nli_coefficients(...)[k] @ power²)·power`` (tested).
+    """
+    f = np.ascontiguousarray(frequency, dtype=float)
+    b = np.ascontiguousarray(bandwidth, dtype=float)
+    p = np.ascontiguousarray(power, dtype=float)
+    if f.ndim != 1 or b.shape != f.shape or p.shape != f.shape:
+        raise ValueError(f"frequency, bandwidth and power must be 1-D arrays of one length; got shapes {f.shape}, "
+                         f"{b.shape}, {p.shape}")
+    types: dict = {}  # fibre key → type index
+    seen: dict = {}  # id(span) → (type index, γ²·L_eff²): repeated span objects are looked at once
+    reps: list = []
+    wk: list = []
+    for s, w in zip(spans, np.asarray(weight, dtype=float).tolist(), strict=True):
+        hit = seen.get(id(s))
+        if hit is None:
+            key = _fiber_key(s)
+            t = types.get(key)
+            if t is None:
+                t = types[key] = len(reps)
+                reps.append(s)
+                wk.append(0.0)
+            hit = seen[id(s)] = (t, span_scale(s))
+        wk[hit[0]] += hit[1] * w
+    if not reps:
+        raise ValueError("spans must not be empty")
+    if any(s.alpha_db_per_km <= 0 for s in reps):
+        raise ValueError("the GN model needs lossy spans (alpha_db_per_km > 0): its asymptotic effective length "
+                         "is 1/α")
+    d0, slope, lref = check_dispersive(f, reps)
+    c4la = np.array([_FOUR_PI / s.alpha for s in reps])
+    g = (16.0 / 27.0) * p * p / (b * b)
+    out = np.zeros(f.size)
+    _sum_kernel(f, b, g, d0, slope, lref, c4la, np.array(wk), out)
+    return p * out
+
+
 def check_dispersive(f: np.ndarray, fibers: Sequence[Fiber]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(D, slope, λ_ref) per fibre; ValueError when a fibre's D(λ) reaches |D| < 0.1 ps/(nm·km) (or changes
     sign) inside the channel plan ``f`` (Hz): the GN model (closed form and integral) needs a dispersive fibre."""
-    d0 = np.array([s.dispersion_ps_nm_km for s in fibers], dtype=float)
-    slope = np.array([s.dispersion_slope_ps_nm2_km for s in fibers], dtype=float)
-    lref = np.array([s.reference_wavelength for s in fibers], dtype=float)
-    edges = C / np.array([np.min(f), np.max(f)])  # D is linear in λ: its extremes are at the band edges
-    d_edges = d0[:, None] + slope[:, None] * (edges[None, :] - lref[:, None]) * 1e9
-    bad = np.any(np.abs(d_edges) < 0.1, axis=1) | (np.sign(d_edges[:, 0]) != np.sign(d_edges[:, 1]))
-    if np.any(bad):
-        k = int(np.argmax(bad))
-        raise ValueError(f"a span's dispersion reaches |D| < 0.1 ps/(nm·km) inside the channel plan (fibre with "
-                         f"D = {d0[k]:g} ps/(nm·km), slope {slope[k]:g}); the GN model needs a dispersive fibre")
+    d0 = [float(s.dispersion_ps_nm_km) for s in fibers]
+    slope = [float(s.dispersion_slope_ps_nm2_km) for s in fibers]
+    lref = [float(s.reference_wavelength) for s in fibers]
+    edges = (C / float(np.min(f)), C / float(np.max(f)))  # D is linear in λ: its extremes are at the band edges
+    for k in range(len(fibers)):  # Python floats: a budget has a few fibre types, numpy calls cost more
+        lo, hi = (d0[k] + slope[k] * (e - lref[k]) * 1e9 for e in edges)
+        if abs(lo) < 0.1 or abs(hi) < 0.1 or (lo > 0) != (hi > 0):
+            raise ValueError(f"a span's dispersion reaches |D| < 0.1 ps/(nm·km) inside the channel plan (fibre with "
+                             f"D = {d0[k]:g} ps/(nm·km), slope {slope[k]:g}); the GN model needs a dispersive fibre")
+    d0, slope, lref = np.array(d0), np.array(slope), np.array(lref)
     return d0, slope, lref
 
 

@@ -159,6 +159,39 @@ def test_kernel_matches_numpy_reference():
             np.testing.assert_allclose(eta[k], _psi_reference(f, b, s), rtol=1e-10)
 
 
+def test_closed_form_sum_matches_the_psi_reference():
+    # links.nli.closed_form_nli (the budget's fused kernel: ψ never stored, spans grouped by fibre type) against
+    # the two-asinh reference above contracted with the powers: P_NLI,i = P_i·Σ_k w_k·Σ_j η_kij·P_j²
+    from links.nli import _sum_kernel, _sum_reference, closed_form_nli
+
+    rng = np.random.default_rng(5)
+    f = np.sort(193.4e12 + rng.uniform(-2e12, 2e12, 9))
+    p = 1e-3 * rng.uniform(0.3, 3.0, 9)
+    a, b_ = smf(80, dispersion_slope_ps_nm2_km=0.06), Span(60e3, 0.25, 4.2, 1.5, dispersion_slope_ps_nm2_km=0.08)
+    spans = [a, b_, a, smf(80, dispersion_slope_ps_nm2_km=0.06), Span(90e3, 0.25, 4.2, 0.9,
+                                                                      dispersion_slope_ps_nm2_km=0.08)]
+    w = rng.uniform(0.5, 2.0, len(spans))
+    for b in (rng.uniform(30e9, 120e9, 9), np.full(9, 64e9)):  # unequal (full) and equal (symmetric) bandwidths
+        ref = sum(wk * p * (_psi_reference(f, b, s) @ p**2) for wk, s in zip(w, spans, strict=True))
+        np.testing.assert_allclose(closed_form_nli(f, b, p, spans, w), ref, rtol=1e-12)
+        order = rng.permutation(9)  # channels in any order (a network's lit subset)
+        np.testing.assert_allclose(closed_form_nli(f[order], b[order], p[order], spans, w), ref[order], rtol=1e-12)
+        # the compiled kernel against its NumPy reference on the same arrays
+        g = 16 / 27 * p**2 / b**2
+        d0, slope = np.array([16.7, 4.2]), np.array([0.06, 0.08])
+        lref, c4la = np.full(2, a.reference_wavelength), 4 * np.pi / np.array([a.alpha, b_.alpha])
+        out = np.zeros(9)
+        _sum_kernel(f, b, g, d0, slope, lref, c4la, np.array([1.5, 0.7]), out)
+        np.testing.assert_allclose(out, _sum_reference(f, b, g, d0, slope, lref, c4la, np.array([1.5, 0.7])),
+                                   rtol=1e-12)
+    with pytest.raises(ValueError, match="lossy"):
+        closed_form_nli(f, b, p, [Span(80e3, 0.0)], [1.0])
+    with pytest.raises(ValueError, match="dispersive"):
+        closed_form_nli(f, b, p, [Span(80e3, 0.2, 0.05)], [1.0])
+    with pytest.raises(ValueError, match="1-D arrays"):
+        closed_form_nli(f, b[:3], p, spans, w)
+
+
 def test_nli_scales_with_p_cubed_and_adds_incoherently_over_spans():
     plan = plan64(0.0, n=16)
     one = coherent_budget(plan, smf(80), Amplifier(None, 5.0))
