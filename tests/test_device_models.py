@@ -71,7 +71,9 @@ def test_closed_forms_against_the_solver_on_the_default_devices():
     ring = RingModulator()
     rcf = with_model(ring, "closed_form")
     assert float(rcf.fsr()) == pytest.approx(float(ring.fsr()), rel=5e-3)
-    assert float(rcf.q_loaded()) == pytest.approx(float(ring.q_loaded()), rel=0.03)
+    assert float(rcf.q_intrinsic()) == pytest.approx(float(ring.q_intrinsic()), rel=0.03)  # loss only
+    # the weak-coupling EIM κ is ~20 % high (its lateral slab overstates the field at the walls): K ~1.4×
+    assert 1.25 < rcf.power_coupling / ring.power_coupling < 1.55
     assert 1.0 < ring.resonance_shift_per_volt() / rcf.resonance_shift_per_volt() < 1.2
 
 

@@ -162,7 +162,7 @@ def test_add_drop_through_drop_formulas():
     t, d = ring.transmission(wl), ring.drop_transmission(wl)
     assert np.all(t + d <= 1 + 1e-12)
     thru, drop = ring.field_transfer(wl)
-    np.testing.assert_allclose(np.abs(thru) ** 2, t, rtol=1e-10)
+    np.testing.assert_allclose(np.abs(thru) ** 2, t, rtol=1e-10, atol=1e-13)  # the dip: T ~ 1e-4
     np.testing.assert_allclose(np.abs(drop) ** 2, d, rtol=1e-10)
     # lost power in the ring = 1 − T − D, zero only without loss: a → 1 makes T + D → 1 (the closed-form guide:
     # the solver's bent guide radiates)
