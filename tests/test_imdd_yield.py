@@ -50,6 +50,13 @@ def test_an_o_band_ring_resonates_near_1311_nm_with_the_fsr_of_its_group_index()
     kept = at_wavelength(c_band, O_BAND, keep_coupling=False)
     assert kept.gap == c_band.gap and kept.power_coupling < c_band.power_coupling
     assert kept.q_loaded() > o_band.q_loaded()
+    # a C-band ring already at the process's minimum gap cannot keep its coupling in the O band: an error naming
+    # the gap, or with clamp_gap the minimum gap (the closest the process allows)
+    tight = RingModulator(gap=c_band.coupling_model.min_gap)
+    with pytest.raises(ValueError, match="no gap"):
+        at_wavelength(tight, O_BAND)
+    clamped = at_wavelength(tight, O_BAND, clamp_gap=True)
+    assert clamped.gap == tight.coupling_model.min_gap and clamped.power_coupling < tight.power_coupling
 
 
 def test_an_o_band_mzm_uses_the_1310_nm_plasma_dispersion():

@@ -11,6 +11,7 @@ wavelength (an O-band lane): every waveguide of the device is re-solved there wi
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 
 import numpy as np
@@ -63,7 +64,7 @@ def laser_rin_db_per_hz(laser, current: float, frequency: float = 10e9) -> float
     return float(10 * math.log10(laser.rin(frequency, current)))
 
 
-def at_wavelength(device, wavelength: float, *, keep_coupling: bool = True):
+def at_wavelength(device, wavelength: float, *, keep_coupling: bool = True, clamp_gap: bool = False):
     """A copy of a photonics device (ring, MZM, phase shifter, ...) with every waveguide in it designed for
     ``wavelength`` (m): effective and group index, mode overlap and the plasma-dispersion fit are evaluated there.
     A ring's tracked resonance (``order=None``) is then the one nearest the new wavelength.
@@ -71,6 +72,8 @@ def at_wavelength(device, wavelength: float, *, keep_coupling: bool = True):
     ``keep_coupling`` (rings): re-choose the bus (and drop) gap so that the coupler's power coupling at the new
     wavelength equals the original's — the same ring design ported to the band. Without it the layout's gap is
     kept: a C-band ring is then far under-coupled at 1311 nm (the mode is more confined and couples less).
+    A coupling no gap in the coupling model's range reaches raises ``ValueError``; with ``clamp_gap`` the
+    nearest end of the range is taken instead (the closest the process allows) and a warning logged.
     """
     from photonics.rings import RingModulator
     from photonics.waveguides import RibWaveguide
@@ -93,13 +96,13 @@ def at_wavelength(device, wavelength: float, *, keep_coupling: bool = True):
 
     out = walk(device)
     if keep_coupling and isinstance(device, RingModulator):
-        out = dataclasses.replace(out, gap=_gap_for(out, device.power_coupling, "gap"))
+        out = dataclasses.replace(out, gap=_gap_for(out, device.power_coupling, "gap", clamp_gap))
         if device.drop_gap is not None:
-            out = dataclasses.replace(out, drop_gap=_gap_for(out, device.drop_power_coupling, "drop_gap"))
+            out = dataclasses.replace(out, drop_gap=_gap_for(out, device.drop_power_coupling, "drop_gap", clamp_gap))
     return out
 
 
-def _gap_for(ring, power_coupling: float, which: str) -> float:
+def _gap_for(ring, power_coupling: float, which: str, clamp: bool = False) -> float:
     """The gap (m) at which ``ring``'s bus (``which="gap"``) or drop coupler has ``power_coupling``."""
     from scipy.optimize import brentq
 
@@ -110,7 +113,14 @@ def _gap_for(ring, power_coupling: float, which: str) -> float:
         return (r.power_coupling if which == "gap" else r.drop_power_coupling) - power_coupling
 
     lo, hi = cm.min_gap, cm.max_gap
-    if f(lo) < 0 or f(hi) > 0:
+    f_lo, f_hi = f(lo), f(hi)
+    if clamp and (f_lo < 0 or f_hi > 0):
+        g = lo if f_lo < 0 else hi
+        logging.getLogger(__name__).warning(
+            "no %s in [%g, %g] m gives power coupling %.4g at %g m: %s = %g m gives %.4g", which, lo, hi,
+            power_coupling, ring.design_wavelength, which, g, power_coupling + (f_lo if g == lo else f_hi))
+        return g
+    if f_lo < 0 or f_hi > 0:
         raise ValueError(f"no {which} in [{lo:g}, {hi:g}] m gives power coupling {power_coupling:.4g} at "
                          f"{ring.design_wavelength:g} m")
     return brentq(f, lo, hi, xtol=1e-13)
