@@ -335,6 +335,60 @@ def die_features(chip, standard) -> dict:
             "eo_bandwidth_hz": float(mzm.eo_bandwidth()), "insertion_loss_db": float(mzm.insertion_loss_db)}
 
 
+# --- the die-to-die change on the closed forms, anchored at the nominal's solver figures --------------------------
+# A yield evaluates hundreds of dies, each its own cross-section (rib width, doping): on the solver devices
+# that is ~0.5 s of solves per die. The per-die figures a yield predicts from (features, estimates) are therefore
+# the nominal chip's on its own devices (the solvers, cached once) plus the change from the nominal die to this
+# one on the closed-form models (``photonics.devices.with_model``). dB figures add that change; Vπ, bandwidths
+# and swing/Vπ scale by its ratio. Zero deviations give the nominal's figures exactly; dies simulated in full
+# (training, held-out and extrapolated dies) use their solver devices. tests/test_yields.py bounds the
+# anchored figures against solver dies.
+ADDITIVE = ("eo_penalty_db", "insertion_loss_db", "tx_power_dbm", "bandwidth_penalty_db", "required_osnr_db")
+NOMINAL = {"width_delta": 0.0, "na_scale": 1.0, "nd_scale": 1.0, "offset_delta": 0.0, "gap_delta": 0.0}
+
+
+def is_nominal(deviations: dict) -> bool:
+    return all(float(deviations.get(k, v)) == v for k, v in NOMINAL.items())
+
+
+def anchor_change(nominal: dict, closed_nominal: dict, closed_die: dict) -> dict:
+    """``nominal`` moved by the change from ``closed_nominal`` to ``closed_die`` (per key: dB keys in
+    ``ADDITIVE`` add it, the others scale by its ratio)."""
+    out = {}
+    for k, v in nominal.items():
+        a, b = closed_nominal[k], closed_die[k]
+        out[k] = v + b - a if k in ADDITIVE else (v * b / a if a != 0 else v)
+    return out
+
+
+def closed_form_chip(chip):
+    """``chip`` with its modulator on the closed-form cross-section models."""
+    from photonics.devices import with_model
+
+    return dataclasses.replace(chip, modulator=with_model(chip.modulator, "closed_form"))
+
+
+def anchored_die_features(nominal, standard, **deviations) -> dict:
+    """``die_features`` of one die of ``nominal`` (a ``ChipTransceiver``): see the comment above."""
+    nom = die_features(nominal, standard)
+    if is_nominal(deviations):
+        return nom
+    cf = closed_form_chip(nominal)
+    return anchor_change(nom, die_features(cf, standard), die_features(die_chip(cf, **deviations), standard))
+
+
+def anchored_estimate(nominal, standard, **deviations) -> dict:
+    """The analytic estimate's ``required_osnr_db`` and ``tx_power_dbm`` of one die of ``nominal``, anchored."""
+    def est(chip):
+        e = chip.estimate(standard)
+        return {"required_osnr_db": e.required_osnr_db, "tx_power_dbm": e.tx_power_dbm}
+    nom = est(nominal)
+    if is_nominal(deviations):
+        return nom
+    cf = closed_form_chip(nominal)
+    return anchor_change(nom, est(cf), est(die_chip(cf, **deviations)))
+
+
 def die_simulation(*, chip: dict, standard: str, n_symbols: int, seed: int, osnr_db=None,
                    width_delta: float = 0.0, na_scale: float = 1.0, nd_scale: float = 1.0,
                    offset_delta: float = 0.0, gap_delta: float = 0.0) -> dict:
@@ -346,17 +400,19 @@ def die_simulation(*, chip: dict, standard: str, n_symbols: int, seed: int, osnr
     from .chip import ChipTransceiver
 
     t0 = time.perf_counter()
-    die = die_chip(ChipTransceiver.from_dict(chip), width_delta=width_delta, na_scale=na_scale, nd_scale=nd_scale,
-                   offset_delta=offset_delta, gap_delta=gap_delta)
-    feats = die_features(die, standard)
+    deltas = dict(width_delta=width_delta, na_scale=na_scale, nd_scale=nd_scale, offset_delta=offset_delta,
+                  gap_delta=gap_delta)
+    nominal = ChipTransceiver.from_dict(chip)
+    die = die_chip(nominal, **deltas)
+    feats = anchored_die_features(nominal, standard, **deltas)  # the features the surrogate predicts from
     try:
         perf = simulate_die(die, standard, n_symbols=n_symbols, seed=seed, osnr_db=osnr_db)
     except RuntimeError as exc:  # the blind DSP could not demodulate a point (e.g. polarisation demux failed)
         LOG.warning("die simulation failed, counted as a die that never reaches the threshold: %s", exc)
-        est = die.estimate(standard)
+        est = anchored_estimate(nominal, standard, **deltas)
         return {**feats, "required_osnr_db": math.nan, "tx_power_plus_loss_db": math.nan, "log10_floor_ber":
                 math.log10(0.5), "tx_power_dbm": math.nan, "floor_ber": 0.5, "simulation_failed": 1.0,
-                "estimate_required_osnr_db": est.required_osnr_db, "estimate_tx_power_dbm": est.tx_power_dbm,
+                "estimate_required_osnr_db": est["required_osnr_db"], "estimate_tx_power_dbm": est["tx_power_dbm"],
                 "simulation_s": time.perf_counter() - t0}
     return {**feats, **performance_targets(perf, feats["insertion_loss_db"], n_symbols),
             "tx_power_dbm": perf.tx_power_dbm, "floor_ber": perf.floor_ber, "simulation_failed": 0.0,

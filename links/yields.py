@@ -148,13 +148,27 @@ def iq_transmission(mzm: MachZehnderModulator, driver_peak_v: float, modulation:
     return float(np.mean(np.abs(iq.static_field(vi.ravel(), vq.ravel())) ** 2))
 
 
-def die_figures(design: TransmitterDesign, baud_rate: float, modulation: str = "16QAM", **deltas) -> dict:
-    """Device figures of one die: Vπ, EO bandwidth, insertion loss, Tx power and bandwidth penalty."""
-    mzm = design.die(**deltas)
+def _mzm_figures(design: TransmitterDesign, mzm, baud_rate: float, modulation: str) -> dict:
     t = iq_transmission(mzm, design.driver_peak_v, modulation)
     return {"vpi_v": mzm.vpi, "eo_bandwidth_hz": mzm.eo_bandwidth(), "insertion_loss_db": mzm.insertion_loss_db,
             "tx_power_dbm": design.laser_power_dbm + 10 * math.log10(t),
             "bandwidth_penalty_db": bandwidth_penalty_db(mzm, baud_rate)}
+
+
+def die_figures(design: TransmitterDesign, baud_rate: float, modulation: str = "16QAM", **deltas) -> dict:
+    """Device figures of one die: Vπ, EO bandwidth, insertion loss, Tx power and bandwidth penalty — the nominal
+    design's on its own (solver) devices plus the die-to-die change on the closed-form models
+    (``links.surrogate.anchor_change``; a die is a new cross-section, ~0.5 s of solves on the solvers)."""
+    from photonics.devices import with_model
+
+    from .surrogate import anchor_change, is_nominal
+
+    nom = _mzm_figures(design, design.die(), baud_rate, modulation)
+    if is_nominal(deltas):
+        return nom
+    cf = dataclasses.replace(design, mzm=with_model(design.mzm, "closed_form"))
+    return anchor_change(nom, _mzm_figures(cf, cf.die(), baud_rate, modulation),
+                         _mzm_figures(cf, cf.die(**deltas), baud_rate, modulation))
 
 
 def design_chip(design: TransmitterDesign, driver=None):
@@ -239,15 +253,16 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
         return {**fig, "required_osnr_db": required, "floor_fail": 0.0,
                 **_verdict(link, std, required, fig["tx_power_dbm"], False)}
     from .chip import ChipTransceiver
-    from .surrogate import Surrogate, die_chip, die_features, predict_die
+    from .surrogate import Surrogate, anchored_die_features, anchored_estimate, die_chip, predict_die
 
     if chip is None:
         raise ValueError("die_margin with a surrogate needs the chip (ChipTransceiver.to_dict())")
     if extrapolation not in ("simulate", "flag", "refuse"):
         raise ValueError(f"extrapolation must be 'simulate', 'flag' or 'refuse'; got {extrapolation!r}")
     sur = Surrogate.from_dict(surrogate)
-    die = die_chip(ChipTransceiver.from_dict(chip), **deltas)
-    feats = die_features(die, std)
+    nominal = ChipTransceiver.from_dict(chip)
+    die = die_chip(nominal, **deltas)  # its solver devices, for a full simulation
+    feats = anchored_die_features(nominal, std, **deltas)
     thr = std.pre_fec_ber_threshold
     p = predict_die(sur, feats, thr, extrapolation="refuse" if extrapolation == "refuse" else "flag")
     simulated = 0.0
@@ -263,42 +278,36 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
             p = {"required_osnr_db": math.nan, "tx_power_dbm": p["tx_power_dbm"], "floor_ber": 0.5,
                  "floor_fail": 1.0, "extrapolated": 1.0}
         simulated = 1.0
-    est = die.estimate(std.name)
+    est = anchored_estimate(nominal, std, **deltas)
     out = {**feats, **p, "simulated": simulated, "bandwidth_penalty_db": feats["eo_penalty_db"],
-           "estimate_required_osnr_db": est.required_osnr_db, "estimate_tx_power_dbm": est.tx_power_dbm}
-    tx = p["tx_power_dbm"] if math.isfinite(p["tx_power_dbm"]) else est.tx_power_dbm  # budget only: it fails
+           "estimate_required_osnr_db": est["required_osnr_db"], "estimate_tx_power_dbm": est["tx_power_dbm"]}
+    tx = p["tx_power_dbm"] if math.isfinite(p["tx_power_dbm"]) else est["tx_power_dbm"]  # budget only: it fails
     out.update(_verdict(link, std, p["required_osnr_db"], tx, p["floor_fail"] > 0.5 or not
                         math.isfinite(p["tx_power_dbm"])))
-    out.update(_verdict(link, std, est.required_osnr_db, est.tx_power_dbm, False, prefix="estimate_"))
+    out.update(_verdict(link, std, est["required_osnr_db"], est["tx_power_dbm"], False, prefix="estimate_"))
     return out
 
 
 def _anchored_die(link: dict, std, chip: dict | None, anchor: dict, deltas: dict) -> dict:
-    """A die of the "anchored" yield: simulated nominal figures + (die estimate − nominal estimate).
-
-    The die-to-die change is an estimate on the closed-form cross-section models (``photonics.devices.
-    with_model``): 200 dies are 200 cross-sections, which the solvers would take minutes over; the nominal
-    simulation (the anchor) ran on the solver devices, so the absolute level is the solvers'."""
-    from photonics.devices import with_model
-
+    """A die of the "anchored" yield: the nominal chip's full simulation (``anchor``) plus the estimate's change
+    from the nominal die to this one (``links.surrogate.anchored_estimate``: on the closed-form cross-section
+    models, since 200 dies are 200 cross-sections)."""
     from .chip import ChipTransceiver
-    from .surrogate import die_chip, die_features
+    from .surrogate import anchored_die_features, anchored_estimate
 
     if chip is None:
         raise ValueError("die_margin with an anchor needs the chip (ChipTransceiver.to_dict())")
     nominal = ChipTransceiver.from_dict(chip)
-    nominal = dataclasses.replace(nominal, modulator=with_model(nominal.modulator, "closed_form"))
-    die = die_chip(nominal, **deltas)
-    est_nom, est = nominal.estimate(std.name), die.estimate(std.name)
+    est_nom, est = anchored_estimate(nominal, std), anchored_estimate(nominal, std, **deltas)
     floor = float(anchor["floor_ber"]) >= std.pre_fec_ber_threshold or not math.isfinite(anchor["required_osnr_db"])
-    required = math.nan if floor else anchor["required_osnr_db"] + est.required_osnr_db - est_nom.required_osnr_db
-    tx = anchor["tx_power_dbm"] + est.tx_power_dbm - est_nom.tx_power_dbm
-    feats = die_features(die, std)
+    required = math.nan if floor else anchor["required_osnr_db"] + est["required_osnr_db"] - est_nom["required_osnr_db"]
+    tx = anchor["tx_power_dbm"] + est["tx_power_dbm"] - est_nom["tx_power_dbm"]
+    feats = anchored_die_features(nominal, std, **deltas)
     out = {**feats, "required_osnr_db": required, "tx_power_dbm": tx, "floor_ber": float(anchor["floor_ber"]),
            "floor_fail": float(floor), "bandwidth_penalty_db": feats["eo_penalty_db"],
-           "estimate_required_osnr_db": est.required_osnr_db, "estimate_tx_power_dbm": est.tx_power_dbm}
+           "estimate_required_osnr_db": est["required_osnr_db"], "estimate_tx_power_dbm": est["tx_power_dbm"]}
     out.update(_verdict(link, std, required, tx, floor))
-    out.update(_verdict(link, std, est.required_osnr_db, est.tx_power_dbm, False, prefix="estimate_"))
+    out.update(_verdict(link, std, est["required_osnr_db"], est["tx_power_dbm"], False, prefix="estimate_"))
     return out
 
 

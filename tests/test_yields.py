@@ -212,3 +212,24 @@ def test_anchored_die_follows_the_full_simulation_of_that_die(tmp_path):
     floored = die_margin(link=link, chip=chip.to_dict(), width_delta=30e-9,
                          anchor={**anchor, "required_osnr_db": math.nan, "floor_ber": 0.3})
     assert floored["pass"] == 0.0 and math.isnan(floored["margin_db"]) and floored["estimate_pass"] == 1.0
+
+
+def test_anchored_die_figures_against_solver_dies():
+    # a yield's per-die figures: the nominal design on its solver devices plus the die-to-die change on the
+    # closed forms (a die is a new cross-section). The nominal is exact; 2σ dies (±20 nm width, ±10 % doping,
+    # ±40 nm junction offset) against the same dies on their own solver devices: the estimate's error bound
+    from links.yields import _mzm_figures
+
+    design = TransmitterDesign()
+    assert die_figures(design, 60e9) == _mzm_figures(design, design.die(), 60e9, "16QAM")
+    for deltas in ({"width_delta": 20e-9}, {"na_scale": 1.1, "nd_scale": 0.9}, {"offset_delta": 40e-9},
+                   {"width_delta": -20e-9, "na_scale": 0.9, "offset_delta": -40e-9}):
+        a = die_figures(design, 60e9, **deltas)
+        b = _mzm_figures(design, design.die(**deltas), 60e9, "16QAM")
+        assert a["vpi_v"] == pytest.approx(b["vpi_v"], rel=0.04)
+        assert a["eo_bandwidth_hz"] == pytest.approx(b["eo_bandwidth_hz"], rel=0.01)
+        assert abs(a["insertion_loss_db"] - b["insertion_loss_db"]) < 0.05
+        assert abs(a["tx_power_dbm"] - b["tx_power_dbm"]) < 0.2
+        assert abs(a["bandwidth_penalty_db"] - b["bandwidth_penalty_db"]) < 0.01
+        # and the change is not zero: the closed forms carry the die's physics
+        assert abs(a["vpi_v"] - design.die().vpi) > 0.0
