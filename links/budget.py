@@ -24,8 +24,9 @@ Coherent (amplified, dispersion-uncompensated) links, per channel:
 The pieces live in the module named after each: `links.channel_plan` (ChannelPlan), `links.fiber` (Fiber, which
 is `Span` here), `links.amplifiers` (Amplifier), `links.transceiver` (Transceiver, required OSNR),
 `links.ber_curve` (BerCurve), `links.nli` (GN kernel), `links.budget_lines` (penalties, lines, checks, level
-diagram), `links.latency`, and `links.power_budget` (the unamplified power budget). This module holds the
-coherent budget and re-exports the others' names for ``from links.budget import ...``.
+diagram), `links.budget_kernel` (the compiled per-channel figures), `links.latency`, and `links.power_budget`
+(the unamplified power budget). This module holds the coherent budget and re-exports the others' names for
+``from links.budget import ...``.
 """
 
 from __future__ import annotations
