@@ -24,32 +24,32 @@ Coherent (amplified, dispersion-uncompensated) links, per channel:
 The pieces live in the module named after each: `links.channel_plan` (ChannelPlan), `links.fiber` (Fiber, which
 is `Span` here), `links.amplifiers` (Amplifier), `links.transceiver` (Transceiver, required OSNR),
 `links.ber_curve` (BerCurve), `links.nli` (GN kernel), `links.budget_lines` (penalties, lines, checks, level
-diagram), `links.latency`, and `links.power_budget` (the unamplified power budget). This module holds the
-coherent budget and re-exports the others' names for ``from links.budget import ...``.
+diagram), `links.budget_kernel` (the compiled per-channel figures), `links.latency`, and `links.power_budget`
+(the unamplified power budget). This module holds the coherent budget and re-exports the others' names for
+``from links.budget import ...``.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from optolink.core.constants import C, H
 from optolink.core.display import displayed
-from optolink.core.units import OSNR_REFERENCE_BANDWIDTH, dbm_to_watt
+from optolink.core.units import dbm_to_watt
 from optolink.core.validate import check_positive
 
 from . import plots as _plots
 from .amplifiers import Amplifier
 from .ber_curve import BerCurve, required_osnr_from_curve
+from .budget_kernel import budget_figures
 from .budget_lines import BudgetLine, Check, LevelDiagram, Penalties, as_tuple_of, tx_power_check
 from .budget_nli import DEFAULT_NLI_MODEL, check_nli_model, link_nli, nli_model_description
 from .channel_plan import ChannelPlan
 from .fiber import SMF28_GROUP_INDEX, Fiber
 from .latency import Latency, _latency, latency, max_reach
-from .nli import nli_coefficients
+from .nli import _fiber_key, _type_table, nli_coefficients, span_scale
 from .power_budget import LumpedLoss, PowerBudget, UnamplifiedLink, power_budget
 from .transceiver import Transceiver, theoretical_required_osnr_db
 
@@ -85,6 +85,10 @@ _GAIN_TOLERANCE_DB = 0.01  # a fixed gain this much below the span loss still co
 _NO_PENALTIES = Penalties()  # the default (frozen, so one instance serves every call)
 _SWEEP_DB = np.round(np.arange(-8.0, 6.0 + 1e-9, 0.1), 10)  # the launch sweep around the optimum, dB
 _SWEEP_DB.flags.writeable = False
+_SWEEP_LIN = 10.0 ** (_SWEEP_DB / 10.0)  # its power ratios (a constant of the grid, like _SWEEP_DB)
+_SWEEP_LIN.flags.writeable = False
+_NO_BOOSTER = np.zeros(4)  # the kernel's booster row without a booster
+_NO_BOOSTER.flags.writeable = False
 
 
 def _db(x):
@@ -274,121 +278,96 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
                          f"{transceiver.tx_power_dbm:.2f} dBm (the plan's {p_c:.2f} dBm replaced)")
 
     # --- per-span figures, read once per distinct Span object (a link often repeats one) --------------------
-    rows: dict = {}
+    closed_form = nli_model == "closed_form"
+    row_of: dict = {}  # id(span) → its row in `urows`
+    type_of: dict = {}  # fibre key → closed-form fibre type (ψ once per type)
+    urows: list = []
+    reps: list = []
+    span_row: list = []
     for sp in spans:
-        if id(sp) not in rows:
-            rows[id(sp)] = (sp.length, sp.fiber_loss_db, sp.loss_db, sp.dispersion_ps_nm_km,
-                            sp.dispersion_slope_ps_nm2_km, sp.reference_wavelength, sp.pmd_ps_per_sqrt_km,
-                            sp.group_index, sp.extra_loss_db)
-    lengths, fiber_losses, losses, d_ps, slope_ps, lref, pmd, n_gs, extra = zip(*(rows[id(sp)] for sp in spans),
-                                                                             strict=True)
+        r = row_of.get(id(sp))
+        if r is None:
+            r = row_of[id(sp)] = len(urows)
+            t = 0
+            if closed_form:
+                key = _fiber_key(sp)
+                t = type_of.get(key)
+                if t is None:
+                    t = type_of[key] = len(reps)
+                    reps.append(sp)
+            urows.append((sp.length, sp.fiber_loss_db, sp.loss_db, sp.dispersion_ps_nm_km,
+                          sp.dispersion_slope_ps_nm2_km, sp.reference_wavelength, sp.pmd_ps_per_sqrt_km,
+                          sp.group_index, sp.extra_loss_db, t, span_scale(sp) if closed_form else 0.0))
+        span_row.append(r)
 
-    # --- gains and the power profile (a per-span scale factor: gains and losses are frequency-flat) ------
-    gains = np.empty(len(spans))
-    for k, (a, loss) in enumerate(zip(amps, losses, strict=True)):
+    # --- gains (a per-span scale factor: gains and losses are frequency-flat) ------------------------------
+    gains = []
+    for k, (a, r) in enumerate(zip(amps, span_row, strict=True)):
+        loss = urows[r][2]
         if a.gain_db is None:
             if a.max_gain_db is not None and loss > a.max_gain_db + _GAIN_TOLERANCE_DB:
                 raise ValueError(f"{_span_label(spans, k)} loss {loss:.2f} dB exceeds the amplifier's max_gain_db "
                                  f"{a.max_gain_db:g} dB: the amplifier cannot compensate it")
-            gains[k] = loss
+            gains.append(loss)
         else:
             if loss > a.gain_db + _GAIN_TOLERANCE_DB:
                 raise ValueError(f"{_span_label(spans, k)} loss {loss:.2f} dB exceeds amplifier[{k}] gain_db "
                                  f"{a.gain_db:g} dB: the amplifier cannot compensate it")
-            gains[k] = a.gain_db
-    level_db = np.concatenate([[0.0], np.cumsum(gains - np.array(losses))])  # power offset at each span input
-    scale_in = _lin(level_db)  # s_k at span k input; the last entry is the receiver
+            gains.append(a.gain_db)
+    rows = np.array(urows, dtype=float)
+    span_row = np.array(span_row, dtype=np.intp)
+    gains = np.array(gains, dtype=float)
+    nf_db = np.array([a.nf_db for a in amps], dtype=float)
 
     f = plan.frequencies
     bw = plan.bandwidths
     lp_dbm = plan.launch_powers_dbm
-    p = dbm_to_watt(lp_dbm)
     c = plan.center_index
     p_c_dbm = float(lp_dbm[c])
-    nf = _lin([a.nf_db for a in amps])
-    g = _lin(gains)
-    # ASE referred to the launch point, W in the OSNR reference bandwidth: amplifier k's output ASE divided
-    # by the scale at its output
-    ase_ref = H * f * OSNR_REFERENCE_BANDWIDTH * np.sum(nf * g / scale_in[1:])
     booster_gain_db = None
-    ase_booster = np.zeros_like(f)
+    booster_row = _NO_BOOSTER
     if booster is not None:
         if transceiver is None or transceiver.tx_power_dbm is None:
             raise ValueError("a booster needs the transceiver's tx_power_dbm (its input power)")
-        booster_gain_db = float(_db(p[c]) + 30 - transceiver.tx_power_dbm)
+        booster_gain_db = float(_db(dbm_to_watt(p_c_dbm)) + 30 - transceiver.tx_power_dbm)
         if booster_gain_db < 0:
             raise ValueError(f"booster gain would be {booster_gain_db:.2f} dB < 0: the launch power is below the "
                              f"transceiver's tx_power_dbm {transceiver.tx_power_dbm:g} dBm")
         if booster.max_gain_db is not None and booster_gain_db > booster.max_gain_db + _GAIN_TOLERANCE_DB:
             raise ValueError(f"booster gain {booster_gain_db:.2f} dB exceeds its max_gain_db {booster.max_gain_db:g}")
-        g_b = p * 1e3 / _lin(transceiver.tx_power_dbm)  # per channel (pre-emphasis set at the booster)
-        ase_booster = _lin(booster.nf_db) * H * f * OSNR_REFERENCE_BANDWIDTH * g_b
+        # per channel gain P/P_tx (pre-emphasis set at the booster)
+        booster_row = np.array([1.0, float(_lin(booster.nf_db)), float(_lin(transceiver.tx_power_dbm)),
+                                float(transceiver.tx_power_dbm)])
+        booster_row.flags.writeable = False  # one kernel signature with `_NO_BOOSTER`
+    snr_trx_db = float(transceiver.snr_db) if transceiver is not None else math.inf
+    inv_trx = 0.0 if math.isinf(snr_trx_db) else 1.0 / float(_lin(snr_trx_db))
 
-    # NLI (links.budget_nli): W in each channel's bandwidth, referred to the launch point; spans incoherent
+    # NLI (links.budget_nli): W in each channel's bandwidth, referred to the launch point; spans incoherent.
+    # The closed form's sum runs inside the figures kernel (its fibre types checked here); the integral models
+    # take the spans' power profile (the kernel recomputes the same profile for the other figures).
     modulation = transceiver.modulation if transceiver is not None else None
-    nli_ref = link_nli(f, bw, p, spans, scale_in[:-1], nli_model=nli_model, modulation=modulation)
+    if closed_form:
+        types = _type_table(float(f[0]), float(f[-1]), reps)
+        nli_ref = None
+    else:
+        types = None
+        level_db = np.concatenate([[0.0], np.cumsum(gains - rows[span_row, 2])])
+        nli_ref = link_nli(f, bw, dbm_to_watt(lp_dbm), spans, _lin(level_db[:-1]), nli_model=nli_model,
+                           modulation=modulation)
+    (osnr_ase_db, snr_ase_db, snr_nli_db, gsnr_db, gsnr_ref_db, eta_db, rx_dbm, cd, launch_sweep, gsnr_sweep,
+     pos, ch_dbm, tot_dbm, opt_dbm, gsnr_opt, dgd, length, n_g) = budget_figures(
+        f, bw, lp_dbm, rows, span_row, gains, nf_db, _SWEEP_DB, _SWEEP_LIN, c, inv_trx, booster_row, types=types,
+        nli=nli_ref)
 
-    with np.errstate(divide="ignore"):  # dB of 0 is −inf (as `_db`), once for the whole block
-        ase_line_sig = ase_ref * bw / OSNR_REFERENCE_BANDWIDTH
-        ase_sig = (ase_ref + ase_booster) * bw / OSNR_REFERENCE_BANDWIDTH
-        snr_ase = p / ase_sig
-        snr_nli = p / nli_ref
-        snr_trx_db = float(transceiver.snr_db) if transceiver is not None else math.inf
-        inv_trx = 0.0 if math.isinf(snr_trx_db) else 1.0 / _lin(snr_trx_db)
-        gsnr = 1.0 / (1.0 / snr_ase + 1.0 / snr_nli + inv_trx)
-        to_ref = 10 * np.log10(bw / OSNR_REFERENCE_BANDWIDTH)
-        gsnr_db = 10.0 * np.log10(gsnr)
-
-        # --- launch-power sweep of the centre channel (all channels shifted together) ------------------
-        a_opt = (ase_line_sig[c] / (2 * nli_ref[c])) ** (1 / 3)
-        opt_dbm = p_c_dbm + 10 * math.log10(a_opt)
-        a = _lin(opt_dbm - p_c_dbm + _SWEEP_DB)
-        inv = (ase_line_sig[c] / (a * p[c]) + (ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH) / p[c]
-               + a**2 * nli_ref[c] / p[c] + inv_trx)
-        gsnr_sweep = -10.0 * np.log10(inv)
-        gsnr_opt = float(-_db(ase_line_sig[c] / (a_opt * p[c])
-                              + ase_booster[c] * bw[c] / OSNR_REFERENCE_BANDWIDTH / p[c]
-                              + a_opt**2 * nli_ref[c] / p[c] + inv_trx))
-        osnr_ase_db = 10.0 * np.log10(p / (ase_ref + ase_booster))
-        snr_ase_db = 10.0 * np.log10(snr_ase)
-        snr_nli_db = 10.0 * np.log10(snr_nli)
-        eta_db = 10.0 * np.log10(nli_ref / p**3)
-
-    # --- dispersion, PMD, latency -------------------------------------------------------------------------
-    km = np.array(lengths) / 1e3
-    cd = (km @ np.array(d_ps) + (km * np.array(slope_ps)) @ ((C / f)[None, :] - np.array(lref)[:, None]) * 1e9)
-    dgd = math.sqrt(sum(pm**2 * L / 1e3 for pm, L in zip(pmd, lengths, strict=True)))
-    length = sum(lengths)
-    n_g = sum(ng * L for ng, L in zip(n_gs, lengths, strict=True)) / length
+    # --- latency and the level diagram's labels ------------------------------------------------------------
     lat = _latency(length, n_g, transceiver.dsp_latency_s if transceiver is not None else 0.0,
-                            latency_budget_rtt_s if latency_budget_rtt_s is not None else 1e-3,
-                            checked=latency_budget_rtt_s is not None)
-
-    # --- level diagram: launch, then per span its end, its lumped loss (if any) and its amplifier ---------
-    lumped = tuple(e > 0 for e in extra)
-    span_end = np.cumsum(lengths)
-    head = ([transceiver.tx_power_dbm - p_c_dbm] if booster is not None else []) + [0.0]
-    h, n_pts = len(head), 2 + any(lumped)  # points per span
-    offsets = np.empty(h + n_pts * len(spans))
-    offsets[:h] = head
-    offsets[h::n_pts] = level_db[:-1] - np.array(fiber_losses)
-    offsets[h + n_pts - 1::n_pts] = level_db[1:]
-    pos = np.empty(offsets.size)
-    pos[:h] = 0.0
-    for q in range(n_pts):
-        pos[h + q::n_pts] = span_end
-    if n_pts == 3:  # the lumped-loss points, then drop them where a span has none
-        offsets[h + 1::3] = level_db[:-1] - np.array(losses)
-        keep = np.ones(offsets.size, dtype=bool)
-        keep[h + 1::3] = lumped
-        offsets, pos = offsets[keep], pos[keep]
-    level = LevelDiagram(position=pos, channel_power_dbm=p_c_dbm + offsets,
-                         total_power_dbm=float(_dbm(p.sum())) + offsets,
-                         labels=_level_labels(booster is not None, lumped), channel_index=c)
-    rx_dbm = lp_dbm + level_db[-1]
+                   latency_budget_rtt_s if latency_budget_rtt_s is not None else 1e-3,
+                   checked=latency_budget_rtt_s is not None)
+    lumped = tuple(urows[r][8] > 0 for r in span_row.tolist()) if any(u[8] > 0 for u in urows) else None
+    level = LevelDiagram(position=pos, channel_power_dbm=ch_dbm, total_power_dbm=tot_dbm,
+                         labels=_level_labels(booster is not None, len(spans), lumped), channel_index=c)
 
     # --- margin and checks --------------------------------------------------------------------------------
-    gsnr_ref_db = gsnr_db + to_ref
     lines = []
     checks = []
     margin = None
@@ -400,8 +379,9 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
             cd_note += f" (tolerance {transceiver.cd_tolerance_ps_nm:g} ps/nm)"
         pmd_note = f"mean DGD {dgd:.2f} ps" + (f" (tolerance {transceiver.dgd_tolerance_ps:g} ps)"
                                                  if transceiver.dgd_tolerance_ps is not None else "")
-        notes = {"CD": cd_note, "PMD": pmd_note, "PDL": "allocation", "ageing": "end-of-life and repair allocation"}
-        lines = [BudgetLine(n, v, notes.get(n, "")) for n, v in penalties.lines()]
+        line_notes = {"CD": cd_note, "PMD": pmd_note, "PDL": "allocation",
+                      "ageing": "end-of-life and repair allocation"}
+        lines = [BudgetLine(n, v, line_notes.get(n, "")) for n, v in penalties.lines()]
         margin = gsnr_ref_db - req - penalties.total_db
         if math.isnan(req):
             checks.append(Check("OSNR margin", False, "no margin: the transceiver's BER never reaches the threshold "
@@ -447,7 +427,7 @@ def coherent_budget(plan: ChannelPlan, spans, amplifier, *, transceiver: Transce
         eta_db=eta_db, rx_power_dbm=rx_dbm, accumulated_cd_ps_nm=cd, mean_dgd_ps=dgd,
         margin_db=margin, required_osnr_db=req, penalty_lines=tuple(lines),
         optimum_launch_power_dbm=float(opt_dbm), gsnr_at_optimum_db=gsnr_opt,
-        launch_sweep_dbm=opt_dbm + _SWEEP_DB, gsnr_sweep_db=gsnr_sweep, level=level, latency=lat,
+        launch_sweep_dbm=launch_sweep, gsnr_sweep_db=gsnr_sweep, level=level, latency=lat,
         checks=tuple(checks), center=center, notes=tuple(notes), nli_model=nli_model,
         nli_model_detail=nli_model_description(nli_model, modulation),
     )
@@ -458,13 +438,19 @@ def _span_label(spans, k: int) -> str:
     return f"spans[{k}]" + (f" ({spans[k].name})" if spans[k].name else "")
 
 
-@functools.lru_cache(maxsize=64)
-def _level_labels(booster: bool, lumped: tuple[bool, ...]) -> tuple[str, ...]:
-    """The level diagram's point labels (a pure function of the span count and which spans have lumped loss)."""
-    labels = (["Tx"] if booster else []) + ["launch"]
-    for k, has_lumped in enumerate(lumped):
-        labels.append(f"span {k + 1} end")
+def _level_labels(booster: bool, n_spans: int, lumped: tuple[bool, ...] | None) -> tuple[str, ...]:
+    """The level diagram's point labels; ``lumped`` says which spans have a lumped loss (None: none has)."""
+    head = ["Tx", "launch"] if booster else ["launch"]
+    if lumped is None:  # end, amplifier per span (slice assignment: the cheapest way to interleave them)
+        h = len(head)
+        labels = head + [""] * (2 * n_spans)
+        labels[h::2] = [f"span {k} end" for k in range(1, n_spans + 1)]
+        labels[h + 1::2] = [f"amplifier {k}" for k in range(1, n_spans + 1)]
+        return tuple(labels)
+    labels = head
+    for k, has_lumped in enumerate(lumped, start=1):
+        labels.append(f"span {k} end")
         if has_lumped:
-            labels.append(f"span {k + 1} lumped loss")
-        labels.append(f"amplifier {k + 1}")
+            labels.append(f"span {k} lumped loss")
+        labels.append(f"amplifier {k}")
     return tuple(labels)

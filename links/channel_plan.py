@@ -70,8 +70,8 @@ class ChannelPlan:
 
     @property
     def launch_powers_dbm(self) -> np.ndarray:
-        p = self.launch_power_dbm
-        return np.full(self.n_channels, float(p)) if np.ndim(p) == 0 else np.array(p, dtype=float)
+        p = self.launch_power_dbm  # a float or a tuple of floats (normalised in __post_init__)
+        return np.array(p, dtype=float) if isinstance(p, tuple) else np.full(self.n_channels, float(p))
 
     @property
     def launch_powers_w(self) -> np.ndarray:

@@ -24,11 +24,12 @@ import numpy as np
 from numba import njit, prange
 
 from optolink.core.constants import C
-from optolink.core.validate import check_array
+from optolink.core.validate import check_array, check_real
 
 from .fiber import Fiber
 
-__all__ = ["nli_coefficients", "psi_matrices", "span_scale", "fiber_types", "check_dispersive", "closed_form_nli"]
+__all__ = ["nli_coefficients", "psi_matrices", "span_scale", "fiber_types", "check_dispersive", "closed_form_nli",
+           "closed_form_types"]
 
 
 def _fiber_key(span: Fiber) -> tuple:
@@ -206,30 +207,49 @@ def closed_form_nli(frequency: np.ndarray, bandwidth: np.ndarray, power: np.ndar
         wk[hit[0]] += hit[1] * w
     if not reps:
         raise ValueError("spans must not be empty")
-    if any(s.alpha_db_per_km <= 0 for s in reps):
-        raise ValueError("the GN model needs lossy spans (alpha_db_per_km > 0): its asymptotic effective length "
-                         "is 1/α")
-    d0, slope, lref = check_dispersive(f, reps)
-    c4la = np.array([_FOUR_PI / s.alpha for s in reps])
+    table = _type_table(float(np.min(f)), float(np.max(f)), reps)
     g = (16.0 / 27.0) * p * p / (b * b)
     out = np.zeros(f.size)
-    _sum_kernel(f, b, g, d0, slope, lref, c4la, np.array(wk), out)
+    _sum_kernel(f, b, g, *(np.ascontiguousarray(table[:, q]) for q in range(4)), np.array(wk), out)
     return p * out
+
+
+def closed_form_types(f_low: float, f_high: float, fibers: Sequence[Fiber]) -> np.ndarray:
+    """The closed-form sum's per-fibre-type table, shape (T, 4): D (ps/(nm·km)), slope (ps/(nm²·km)), λ_ref (m)
+    and 4π·L_eff,a = 4π/α (m) per fibre, for a plan within [``f_low``, ``f_high``] (Hz). ValueError for a
+    lossless fibre (L_eff,a = 1/α needs α > 0) or one not dispersive over the plan (`check_dispersive`)."""
+    f_low = check_real("f_low", f_low, low=100e12, high=400e12)
+    f_high = check_real("f_high", f_high, low=f_low, high=400e12)
+    return _type_table(f_low, f_high, fibers)
+
+
+def _type_table(f_low: float, f_high: float, fibers: Sequence[Fiber]) -> np.ndarray:
+    """`closed_form_types` of validated plan edges (the budget's frequencies are)."""
+    if any(s.alpha_db_per_km <= 0 for s in fibers):
+        raise ValueError("the GN model needs lossy spans (alpha_db_per_km > 0): its asymptotic effective length "
+                         "is 1/α")
+    d0, slope, lref = _dispersive_lists(f_low, f_high, fibers)
+    return np.array([(d0[k], slope[k], lref[k], _FOUR_PI / s.alpha) for k, s in enumerate(fibers)]).reshape(-1, 4)
 
 
 def check_dispersive(f: np.ndarray, fibers: Sequence[Fiber]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(D, slope, λ_ref) per fibre; ValueError when a fibre's D(λ) reaches |D| < 0.1 ps/(nm·km) (or changes
     sign) inside the channel plan ``f`` (Hz): the GN model (closed form and integral) needs a dispersive fibre."""
+    d0, slope, lref = _dispersive_lists(float(np.min(f)), float(np.max(f)), fibers)
+    return np.array(d0), np.array(slope), np.array(lref)
+
+
+def _dispersive_lists(f_low: float, f_high: float, fibers: Sequence[Fiber]) -> tuple[list, list, list]:
+    """`check_dispersive` on the plan's edge frequencies (Hz), as lists of Python floats."""
     d0 = [float(s.dispersion_ps_nm_km) for s in fibers]
     slope = [float(s.dispersion_slope_ps_nm2_km) for s in fibers]
     lref = [float(s.reference_wavelength) for s in fibers]
-    edges = (C / float(np.min(f)), C / float(np.max(f)))  # D is linear in λ: its extremes are at the band edges
+    edges = (C / f_low, C / f_high)  # D is linear in λ: its extremes are at the band edges
     for k in range(len(fibers)):  # Python floats: a budget has a few fibre types, numpy calls cost more
         lo, hi = (d0[k] + slope[k] * (e - lref[k]) * 1e9 for e in edges)
         if abs(lo) < 0.1 or abs(hi) < 0.1 or (lo > 0) != (hi > 0):
             raise ValueError(f"a span's dispersion reaches |D| < 0.1 ps/(nm·km) inside the channel plan (fibre with "
                              f"D = {d0[k]:g} ps/(nm·km), slope {slope[k]:g}); the GN model needs a dispersive fibre")
-    d0, slope, lref = np.array(d0), np.array(slope), np.array(lref)
     return d0, slope, lref
 
 

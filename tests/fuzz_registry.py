@@ -29,7 +29,7 @@ EXEMPT_MODULES = {
     "links.report_markdown": _RECORD, "links.report_schema": _FILES,
     "links.plots": _PLOTS, "photonics.plots": _PLOTS, "photonics.solver_plots": _PLOTS,
     "photonics.solver_figures": _SLOW, "photonics.modes.operators": _ENGINE, "links.gn_grid": _ENGINE,
-    "links.network.distributed": _PROCESS, "links.network.tree": _ENGINE,
+    "links.network.distributed": _PROCESS, "links.network.tree": _ENGINE, "links.budget_kernel": _ENGINE,
 }
 EXEMPT = {
     # files
@@ -523,6 +523,7 @@ RECIPES = {  # qualified name → valid arguments where BY_NAME does not give th
     "links.egn.sci_correction_factor": lambda: {"baud": 64e9, "span": _fiber(), "n_spans": 2, "modulation": "16QAM"},
     "links.egn.xci_terms": lambda: {"baud": 64e9, "offset": 75e9, "span": _fiber(), "n_spans": 2},
     "links.nli.check_dispersive": lambda: {"f": np.array([193.4e12, 193.475e12]), "fibers": [_fiber()]},
+    "links.nli.closed_form_types": lambda: {"f_low": 193.4e12, "f_high": 193.475e12, "fibers": [_fiber()]},
     "links.imdd.transmitters.at_wavelength": lambda: {"device": _ring(), "wavelength": 1.31e-6},
     "links.imdd.lane_yield.device_parameters": lambda: {"kind": "ring", "device": _ring()},
     "links.network.table.choose_modes": lambda: {"modes": importlib.import_module(
