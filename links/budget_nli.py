@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .nli import check_dispersive, closed_form_nli, fiber_types
+from .nli import channel_arrays, check_dispersive, closed_form_nli, fiber_types
 
 __all__ = ["NLI_MODELS", "DEFAULT_NLI_MODEL", "check_nli_model", "nli_model_description", "span_nli_eta",
            "span_nli_power", "link_nli"]
@@ -93,12 +93,7 @@ def span_nli_power(frequency, bandwidth, power, span, *, nli_model: str = "gn") 
     if nli_model == "egn":
         raise ValueError("nli_model='egn' is a path model (its correction accumulates over the spans): use "
                          "link_nli for the path, or nli_model='gn' per span")
-    f = np.asarray(frequency, dtype=float)
-    b = np.asarray(bandwidth, dtype=float)
-    p = np.asarray(power, dtype=float)
-    if f.ndim != 1 or b.shape != f.shape or p.shape != f.shape:
-        raise ValueError(f"frequency, bandwidth and power must be 1-D arrays of one length; got shapes {f.shape}, "
-                         f"{b.shape}, {p.shape}")
+    f, b, p = channel_arrays(frequency, bandwidth, power)
     out = np.zeros(f.size)
     lit = p > 0
     if np.any(lit):

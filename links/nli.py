@@ -174,6 +174,17 @@ def _sum_reference(f, b, g, d0, slope, lref, c4la, wk) -> np.ndarray:
     return out
 
 
+def channel_arrays(frequency, bandwidth, power):
+    """Per-channel ``frequency``, ``bandwidth`` (Hz) and ``power`` (W) as contiguous float arrays, 1-D of one length."""
+    f = np.ascontiguousarray(frequency, dtype=float)
+    b = np.ascontiguousarray(bandwidth, dtype=float)
+    p = np.ascontiguousarray(power, dtype=float)
+    if f.ndim != 1 or b.shape != f.shape or p.shape != f.shape:
+        raise ValueError(f"frequency, bandwidth and power must be 1-D arrays of one length; got shapes {f.shape}, "
+                         f"{b.shape}, {p.shape}")
+    return f, b, p
+
+
 def closed_form_nli(frequency: np.ndarray, bandwidth: np.ndarray, power: np.ndarray, spans: Sequence[Fiber],
                     weight) -> np.ndarray:
     """P_NLI,i = P_i·Σ_k w_k·γ_k²·L_eff,k²·Σ_j (16/27)(2 − δ_ij)·ψ_ij·P_j²/B_j² (W, in channel i's bandwidth):
@@ -184,12 +195,7 @@ def closed_form_nli(frequency: np.ndarray, bandwidth: np.ndarray, power: np.ndar
     fibre type (loss and dispersion) and never stored: the span factors are summed per type first. Equals
     ``Σ_k weight[k]·(nli_coefficients(...)[k] @ power²)·power`` (tested).
     """
-    f = np.ascontiguousarray(frequency, dtype=float)
-    b = np.ascontiguousarray(bandwidth, dtype=float)
-    p = np.ascontiguousarray(power, dtype=float)
-    if f.ndim != 1 or b.shape != f.shape or p.shape != f.shape:
-        raise ValueError(f"frequency, bandwidth and power must be 1-D arrays of one length; got shapes {f.shape}, "
-                         f"{b.shape}, {p.shape}")
+    f, b, p = channel_arrays(frequency, bandwidth, power)
     types: dict = {}  # fibre key → type index
     seen: dict = {}  # id(span) → (type index, γ²·L_eff²): repeated span objects are looked at once
     reps: list = []

@@ -348,12 +348,23 @@ NOMINAL = {"width_delta": 0.0, "na_scale": 1.0, "nd_scale": 1.0, "offset_delta":
 
 
 def is_nominal(deviations: dict) -> bool:
-    return all(float(deviations.get(k, v)) == v for k, v in NOMINAL.items())
+    """True when ``deviations`` (a mapping of ``NOMINAL``'s keys to numbers; missing keys nominal) is the nominal die."""
+    from optolink.core.validate import check_real
+
+    if not isinstance(deviations, dict):
+        raise TypeError(f"deviations must be a mapping of {sorted(NOMINAL)}; got {type(deviations).__name__}")
+    return all(check_real(k, deviations.get(k, v)) == v for k, v in NOMINAL.items())
 
 
 def anchor_change(nominal: dict, closed_nominal: dict, closed_die: dict) -> dict:
     """``nominal`` moved by the change from ``closed_nominal`` to ``closed_die`` (per key: dB keys in
     ``ADDITIVE`` add it, the others scale by its ratio)."""
+    for name, d in (("nominal", nominal), ("closed_nominal", closed_nominal), ("closed_die", closed_die)):
+        if not isinstance(d, dict):
+            raise TypeError(f"{name} must be a mapping of figure names to numbers; got {type(d).__name__}")
+        missing = set(nominal) - set(d)
+        if missing:
+            raise ValueError(f"{name} lacks the figures {sorted(missing)}")
     out = {}
     for k, v in nominal.items():
         a, b = closed_nominal[k], closed_die[k]

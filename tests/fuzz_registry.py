@@ -94,7 +94,8 @@ EXEMPT = {
     "links.network.engine.segment": _INTERNAL, "links.network.engine.path_steps": _INTERNAL,
     "links.network.engine.path_spectrum": _INTERNAL, "links.store_xarray.run_to_xarray": _INTERNAL,
     "links.linkfile_chip.chip_transceiver": _INTERNAL, "links.surrogate.die_chip": _SLOW,
-    "links.surrogate.die_features": _SLOW, "links.surrogate.die_sweeps": _SLOW, "links.surrogate.fit_die_surrogate":
+    "links.surrogate.die_features": _SLOW, "links.surrogate.anchored_die_features": _SLOW,
+    "links.surrogate.anchored_estimate": _SLOW, "links.surrogate.closed_form_chip": _INTERNAL, "links.surrogate.die_sweeps": _SLOW, "links.surrogate.fit_die_surrogate":
         _SLOW, "links.surrogate.performance_targets": _SLOW, "links.surrogate.predict_die": _SLOW,
     "links.verdict.ChipPerformance": _RECORD, "links.yields.YieldResult": _RECORD,
     "links.network.modes.mode_from_transceiver": _INTERNAL,
@@ -367,6 +368,12 @@ RECIPES = {  # qualified name → valid arguments where BY_NAME does not give th
     "links.nli.nli_coefficients": lambda: {"frequency": np.array([193.4e12]), "bandwidth": np.array([64e9]),
                                            "spans": [_fiber()]},
     "links.nli.fiber_types": lambda: {"spans": [_fiber()]},
+    "links.nli.channel_arrays": lambda: {"frequency": np.array([193.4e12, 193.5e12]),
+                                         "bandwidth": np.array([64e9, 64e9]), "power": np.array([1e-3, 1e-3])},
+    "links.surrogate.anchor_change": lambda: {"nominal": {"vpi_v": 5.0, "tx_power_dbm": -8.0},
+                                              "closed_nominal": {"vpi_v": 5.5, "tx_power_dbm": -8.5},
+                                              "closed_die": {"vpi_v": 5.6, "tx_power_dbm": -8.2}},
+    "links.surrogate.is_nominal": lambda: {"deviations": {"width_delta": 0.0, "na_scale": 1.0}},
     "links.nli.closed_form_nli": lambda: {"frequency": np.array([193.4e12, 193.475e12]),
                                           "bandwidth": np.array([64e9, 64e9]), "power": np.array([1e-3, 1e-3]),
                                           "spans": [_fiber()], "weight": [1.0]},
