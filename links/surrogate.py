@@ -348,7 +348,7 @@ NOMINAL = {"width_delta": 0.0, "na_scale": 1.0, "nd_scale": 1.0, "offset_delta":
 
 
 def is_nominal(deviations: dict) -> bool:
-    """True when ``deviations`` (a mapping of ``NOMINAL``'s keys to numbers; missing keys nominal) is the nominal die."""
+    """True when ``deviations`` (``NOMINAL``'s keys to numbers; a missing key is nominal) is the nominal die."""
     from optolink.core.validate import check_real
 
     if not isinstance(deviations, dict):
