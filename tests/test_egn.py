@@ -72,3 +72,20 @@ def test_sci_correction_against_first_order_simulation():
     predicted_db = -10 * math.log10(eta * p**2)
     assert abs(r.first_order_snr_nli_db - predicted_db) <= 0.3 + r.first_order_confidence_95_db
     assert r.first_order_snr_nli_db - r.gn_snr_nli_db > 5.0
+
+
+def test_exact_xci_line_count_is_converged():
+    # the cumulant sums of an interferer on half the lines of the ridge estimate 2R·4π²|β2|Δf/α·n_spans (what
+    # egn_correction uses) against twice as many lines: the periodic model converges as the lines resolve the
+    # phased-array ridge; a quarter of the estimate is visibly unconverged (the test can fail)
+    from links.egn import xci_terms
+
+    fiber = Fiber(80e3, 0.2, 16.7, 1.3, reference_frequency=299792458.0 / 1.55e-6)
+    fp = fibre_parameters(fiber)
+    baud, off, n_sp = 32e9, 50e9, 2
+    ridge = 2 * baud * 4 * math.pi**2 * abs(fp.beta2) * off / fp.alpha * n_sp
+    a_half = xci_terms(baud, off, fiber, n_sp, n_lines=math.ceil(ridge / 2))
+    a_ref = xci_terms(baud, off, fiber, n_sp, n_lines=math.ceil(ridge))
+    a_quarter = xci_terms(baud, off, fiber, n_sp, n_lines=math.ceil(ridge / 4))
+    assert a_half == pytest.approx(a_ref, rel=5e-3)
+    assert abs(a_quarter / a_ref - 1) > 0.05
