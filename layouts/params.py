@@ -26,6 +26,11 @@ def flatten(settings: dict, prefix: str = "") -> dict:
     for k, v in settings.items():
         if isinstance(v, dict):
             out.update(flatten(v, f"{prefix}{k}."))
+        elif isinstance(v, list | tuple) and v and all(isinstance(x, dict) for x in v):
+            for i, x in enumerate(v):  # a list of parameter sets (a phase shifter's implants): indexed keys
+                out.update(flatten(x, f"{prefix}{k}.{i}."))
+        elif isinstance(v, list | tuple) and not v:
+            out[f"{prefix}{k}"] = ()  # hashable for the cell cache (an empty list is not)
         else:
             out[f"{prefix}{k}"] = list(v) if isinstance(v, tuple) else v
     return out
@@ -40,7 +45,17 @@ def unflatten(flat: dict) -> dict:
         for p in parts[:-1]:
             d = d.setdefault(p, {})
         d[parts[-1]] = v
-    return out
+    return _lists(out)
+
+
+def _lists(d):
+    """Mappings whose keys are 0, 1, … (``flatten``'s indexed lists) back into lists."""
+    if not isinstance(d, dict):
+        return d
+    d = {k: _lists(v) for k, v in d.items()}
+    if d and all(k.isdigit() for k in d) and sorted(int(k) for k in d) == list(range(len(d))):
+        return [d[str(i)] for i in range(len(d))]
+    return d
 
 
 def flat_settings(obj) -> dict:

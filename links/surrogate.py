@@ -294,11 +294,22 @@ def vary_mzm(mzm, *, width_delta: float = 0.0, na_scale: float = 1.0, nd_scale: 
     ps = mzm.phase_shifter
     wg = dataclasses.replace(ps.waveguide, width=ps.waveguide.width + width_delta)
     ps = dataclasses.replace(ps, waveguide=wg, na=ps.na * na_scale, nd=ps.nd * nd_scale,
-                             junction_offset=ps.junction_offset + offset_delta)
+                             junction_offset=ps.junction_offset + offset_delta,
+                             implants=tuple(_vary_region(r, na_scale, nd_scale, offset_delta) for r in ps.implants))
     el = mzm.electrode
     if gap_delta and hasattr(el, "gap"):
         el = dataclasses.replace(el, gap=el.gap + gap_delta)
     return dataclasses.replace(mzm, phase_shifter=ps, electrode=el)
+
+
+def _vary_region(region, na_scale: float, nd_scale: float, offset_delta: float):
+    """One implant or uniform region of a die: its dose (concentration) scaled by the species' scale; a donor
+    region's mask window moved by the junction offset (the N mask misaligned against the P mask)."""
+    scale = na_scale if region.species == "acceptor" else nd_scale
+    shift = offset_delta if region.species == "donor" else 0.0
+    amount = {"dose": region.dose * scale} if hasattr(region, "dose") else \
+        {"concentration": region.concentration * scale}
+    return dataclasses.replace(region, x0=region.x0 + shift, x1=region.x1 + shift, **amount)
 
 
 def vary_modulator(modulator, **deviations):

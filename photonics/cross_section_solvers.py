@@ -64,7 +64,8 @@ def bent_waveguide_figures(wg, radius: float, *, step: float = MODE_STEP) -> dic
 
 
 def phase_shifter_junction(ps, step: float = 5e-9) -> RibJunction:
-    """The doped rib of ``ps`` (uniform P++ | P+ | P | N | N+ | N++ regions as the closed form draws them)."""
+    """The doped rib of ``ps``: its ``implants`` when given, else the uniform P++ | P+ | P | N | N+ | N++ regions
+    as the closed form draws them."""
     wg = ps.waveguide
     half, big = wg.width / 2, 100e-6
     p_pp, p_p, n_p, n_nn = ps._edges
@@ -73,7 +74,7 @@ def phase_shifter_junction(ps, step: float = 5e-9) -> RibJunction:
                ("acceptor", ps.na, p_p, xj), ("donor", ps.nd, xj, n_p), ("donor", ps.n_plus_doping, n_p, n_nn),
                ("donor", ps.n_contact_doping, n_nn, big))
     # a P+/N+ gap equal to the contact gap removes that implant: no zero-width region
-    doping = tuple(UniformDoping(*r) for r in regions if r[3] > r[2])
+    doping = tuple(ps.implants) or tuple(UniformDoping(*r) for r in regions if r[3] > r[2])
     contact_x = half + max(ps.p_contact_gap, ps.n_contact_gap) + 0.1e-6
     return RibJunction(doping, wg.width, wg.height, wg.slab_height, contact_x, step=step,
                        temperature=ps.temperature)

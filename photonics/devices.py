@@ -54,7 +54,10 @@ def to_settings(obj) -> dict:
         if not f.init or f.name.startswith("_"):
             continue
         v = getattr(obj, f.name)
-        out[f.name] = to_settings(v) if dataclasses.is_dataclass(v) else v
+        if isinstance(v, tuple) and v and all(dataclasses.is_dataclass(x) for x in v):
+            out[f.name] = [to_settings(x) for x in v]  # e.g. a phase shifter's implants
+        else:
+            out[f.name] = to_settings(v) if dataclasses.is_dataclass(v) else v
     return out
 
 
@@ -77,6 +80,15 @@ def dataclass_in(annotation, value=None):
     return None
 
 
+def _tuple_item(annotation):
+    """The item annotation of ``tuple[X, ...]`` (None for anything else)."""
+    if typing.get_origin(annotation) is tuple:
+        args = typing.get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return args[0]
+    return None
+
+
 def field_names(cls) -> list[str]:
     """Public init field names of a parameter dataclass."""
     return [f.name for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")]
@@ -96,10 +108,14 @@ def from_settings(cls, settings: dict, *, where: str = ""):
     kwargs = {}
     for name, value in settings.items():
         sub = dataclass_in(hints.get(name), value)
+        here = f"{where}.{name}" if where else name
         if sub is not None and isinstance(value, dict):
-            value = from_settings(sub, value, where=f"{where}.{name}" if where else name)
+            value = from_settings(sub, value, where=here)
         elif isinstance(value, list):
-            value = tuple(value)
+            item = _tuple_item(hints.get(name))  # tuple[X | Y, ...]: each mapping rebuilt as the X or Y it fits
+            value = tuple(from_settings(dataclass_in(item, v), v, where=f"{here}[{i}]")
+                          if item is not None and isinstance(v, dict) and dataclass_in(item, v) is not None else v
+                          for i, v in enumerate(value))
         kwargs[name] = value
     return cls(**kwargs)
 

@@ -35,6 +35,7 @@ from optolink.core.display import displayed
 from optolink.core.units import alpha_from_db_per_m, db_per_m_from_alpha
 from optolink.core.validate import check_array, check_real
 
+from .carriers import Implant, UniformDoping
 from .cross_section_solvers import TABLE_BIASES, phase_shifter_tables
 from .junction import DOPING_RANGE, LateralJunction, PNJunction
 from .materials import (
@@ -67,6 +68,10 @@ class DepletionPhaseShifter:
     against a measurement; the solver model ignores it).
     method: ``"solver"`` (default: full-vector mode + 2-D carrier solution, reverse bias up to 12 V) or
     ``"closed_form"`` (EIM overlaps and the 1-D abrupt depletion model; any bias above forward conduction).
+    implants: the doping the solver sees, as ``photonics.carriers.Implant`` (Gaussian in depth from the silicon
+    surface, erf-blurred laterally: dose, projected range, straggles, mask window) and ``UniformDoping`` regions,
+    summed per species — the whole profile, contacts included; empty (the default): the uniform regions above.
+    The closed form always uses the uniform ``na``, ``nd``, … (set them to the implants' equivalents).
 
     Operating point: every method taking ``bias_voltage`` (reverse bias, V) defaults to ``BIAS_VOLTAGE``
     = 2 V, and ``figures()`` is evaluated there; a device built on this one (MZM, ring) passes its own bias.
@@ -90,11 +95,19 @@ class DepletionPhaseShifter:
     confinement_scale: float = 1.0
     temperature: float = 300.0
     method: str = "solver"
+    implants: tuple[Implant | UniformDoping, ...] = ()
     MODEL_METHODS = {"solver": "solver", "closed_form": "closed_form"}  # devices.with_model
 
     def __post_init__(self):
         if self.method not in METHODS:
             raise ValueError(f"method must be 'solver' or 'closed_form'; got {self.method!r}")
+        if not isinstance(self.implants, tuple) or not all(isinstance(r, Implant | UniformDoping)
+                                                              for r in self.implants):
+            raise TypeError("implants must be a tuple of photonics.carriers.Implant / UniformDoping regions; got "
+                            f"{self.implants!r}")
+        if self.implants and {r.species for r in self.implants} != {"acceptor", "donor"}:
+            raise ValueError("implants must dope both species (acceptor and donor) to form a junction; got "
+                             f"{sorted({r.species for r in self.implants})}")
         if not isinstance(self.waveguide, RibWaveguide):
             raise TypeError(f"waveguide must be a RibWaveguide, got {type(self.waveguide).__name__}")
         for name in ("na", "nd", "p_plus_doping", "n_plus_doping", "p_contact_doping", "n_contact_doping"):

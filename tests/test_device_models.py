@@ -135,3 +135,78 @@ def test_cache_fingerprint_sees_every_field_not_the_short_repr():
     b = dataclasses.replace(a, p_contact_gap=0.9e-6)
     assert repr(a).split("VπL")[0] == repr(b).split("VπL")[0]
     assert solver_cache.fingerprint((a,)) != solver_cache.fingerprint((b,))
+
+
+# --- graded implants ------------------------------------------------------------------------------------------
+def _graded_implants(ps: DepletionPhaseShifter):
+    """Gaussian P and N implants with the uniform regions' doses (N·h of the rib), plus the uniform P+/N+ and
+    contact regions: boron/phosphorus at R_p 110 nm (mid-rib), ΔR_p 50 nm, lateral straggle 30 nm — of the order
+    of the SRIM ranges for ~30-80 keV B and P into Si (Plummer, Deal & Griffin, "Silicon VLSI Technology", §8)."""
+    from photonics.carriers import Implant
+    from photonics.cross_section_solvers import phase_shifter_junction
+
+    uniform = phase_shifter_junction(ps).doping  # P++, P+, P, N, N+, N++
+    h = ps.waveguide.height
+    p_lo, n_hi = uniform[2].x0, uniform[3].x1
+    p = Implant("acceptor", ps.na * h, 110e-9, 50e-9, 30e-9, p_lo, ps.junction_offset)
+    n = Implant("donor", ps.nd * h, 110e-9, 50e-9, 30e-9, ps.junction_offset, n_hi)
+    return uniform[:2] + (p, n) + uniform[4:]
+
+
+def test_implants_are_the_doping_the_solver_sees():
+    from photonics.cross_section_solvers import phase_shifter_junction
+
+    base = DepletionPhaseShifter()
+    same = DepletionPhaseShifter(implants=phase_shifter_junction(base).doping)
+    assert float(same.vpi_l_v_cm(2.0)) == pytest.approx(float(base.vpi_l_v_cm(2.0)), rel=1e-9)
+    # twice the doping given as implants = the uniform device with twice na and nd (they are not ignored)
+    heavy = DepletionPhaseShifter(na=2 * base.na, nd=2 * base.nd)
+    as_implants = DepletionPhaseShifter(implants=phase_shifter_junction(heavy).doping)
+    assert float(as_implants.vpi_l_v_cm(2.0)) == pytest.approx(float(heavy.vpi_l_v_cm(2.0)), rel=1e-9)
+    assert float(as_implants.capacitance_per_length(2.0)) == pytest.approx(
+        float(heavy.capacitance_per_length(2.0)), rel=1e-9)
+
+
+def test_graded_implants_change_the_figures_physically():
+    base = DepletionPhaseShifter()
+    graded = DepletionPhaseShifter(implants=_graded_implants(base))
+    v = np.array([0.5, 1.0, 2.0, 4.0])
+    # the same dose graded in depth: a different device, still a depletion modulator of the published range
+    # (Reed et al., Nanophotonics 3, 229 (2014): VπL 1.5-3 V·cm at 2 V)
+    assert abs(float(graded.vpi_l_v_cm(2.0)) / float(base.vpi_l_v_cm(2.0)) - 1) > 0.01
+    assert 1.0 < float(graded.vpi_l_v_cm(2.0)) < 4.0
+    assert np.all(np.diff(graded.delta_neff(v)) > 0) and np.all(np.diff(graded.capacitance_per_length(v)) < 0)
+    # the closed form sees the uniform na, nd only (documented)
+    assert float(with_model(graded, "closed_form").vpi_l_v_cm(2.0)) == pytest.approx(
+        float(with_model(base, "closed_form").vpi_l_v_cm(2.0)), rel=1e-12)
+
+
+def test_implants_round_trip_through_settings_and_layout_keys():
+    from layouts.params import flat_settings, from_flat
+    from photonics.devices import from_settings, to_settings
+
+    ps = DepletionPhaseShifter(implants=_graded_implants(DepletionPhaseShifter()))
+    assert from_settings(DepletionPhaseShifter, to_settings(ps)) == ps
+    flat = flat_settings(ps)
+    assert "implants.2.dose" in flat and not any(isinstance(v, dict) for v in flat.values())
+    assert from_flat(DepletionPhaseShifter, flat) == ps
+    assert from_settings(DepletionPhaseShifter, to_settings(DepletionPhaseShifter())).implants == ()
+
+
+def test_process_variation_scales_the_implant_doses():
+    from links.surrogate import vary_mzm
+
+    ps = DepletionPhaseShifter(implants=_graded_implants(DepletionPhaseShifter()))
+    die = vary_mzm(MachZehnderModulator(phase_shifter=ps), na_scale=1.1, nd_scale=0.9, offset_delta=20e-9)
+    p, n = die.phase_shifter.implants[2], die.phase_shifter.implants[3]
+    assert p.dose == pytest.approx(1.1 * ps.implants[2].dose) and n.dose == pytest.approx(0.9 * ps.implants[3].dose)
+    assert n.x0 == pytest.approx(ps.implants[3].x0 + 20e-9) and p.x1 == ps.implants[2].x1  # the N mask moved
+
+
+def test_bad_implants():
+    from photonics.carriers import UniformDoping
+
+    with pytest.raises(TypeError, match="implants"):
+        DepletionPhaseShifter(implants=[UniformDoping("acceptor", 1e23, -1e-6, 0.0)])
+    with pytest.raises(ValueError, match="implants"):
+        DepletionPhaseShifter(implants=(UniformDoping("acceptor", 1e23, -1e-6, 1e-6),))
