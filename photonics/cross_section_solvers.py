@@ -22,7 +22,7 @@ from optolink.core.units import alpha_from_db_per_m
 from optolink.core.validate import check_array
 
 from .carriers import RibJunction, UniformDoping, solve_carriers
-from .materials import plasma_dispersion, silicon_index
+from .materials import SILICA_DN_DT, plasma_dispersion, silica_index, silicon_index, silicon_thermo_optic_coefficient
 from .modes import ModeSettings, coupled_strips, fundamental, rib, solve_modes
 from .solver_cache import cached
 
@@ -78,6 +78,21 @@ def phase_shifter_junction(ps, step: float = 5e-9) -> RibJunction:
     contact_x = half + max(ps.p_contact_gap, ps.n_contact_gap) + 0.1e-6
     return RibJunction(doping, wg.width, wg.height, wg.slab_height, contact_x, step=step,
                        temperature=ps.temperature)
+
+
+def thermo_optic_figures(wg, *, step: float = MODE_STEP) -> dict:
+    """``{"dneff_dt"}`` (1/K) of a ``RibWaveguide``'s TE0: the full-vector first-order perturbation by a uniform
+    1 K rise, Δε = 2n·dn/dT in the silicon (``materials.silicon_thermo_optic_coefficient``) and in the oxide
+    around it (``SILICA_DN_DT``). Cached per cross-section."""
+    def compute():
+        mode = fundamental(_guide(wg), wg.wavelength, ModeSettings(step=step, num_modes=1))
+        xc, yc = np.meshgrid(mode.x, mode.y, indexing="ij")
+        in_si = ((yc >= 0) & (yc < wg.slab_height)) | ((np.abs(xc) < wg.width / 2) & (yc >= 0) & (yc < wg.height))
+        n_si = float(silicon_index(wg.wavelength, wg.temperature))
+        n_ox = float(silica_index(wg.wavelength))
+        de = np.where(in_si, 2 * n_si * silicon_thermo_optic_coefficient(wg.temperature), 2 * n_ox * SILICA_DN_DT)
+        return {"dneff_dt": float(mode.delta_neff_cells(de).real)}
+    return cached("thermo_optic", (_geometry_key(wg), step), compute)
 
 
 def _solved_index(ps, biases: np.ndarray, mode_step: float, carrier_step: float):

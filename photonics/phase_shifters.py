@@ -36,7 +36,7 @@ from optolink.core.units import alpha_from_db_per_m, db_per_m_from_alpha
 from optolink.core.validate import check_array, check_real
 
 from .carriers import Implant, UniformDoping
-from .cross_section_solvers import TABLE_BIASES, phase_shifter_tables
+from .cross_section_solvers import TABLE_BIASES, phase_shifter_tables, thermo_optic_figures
 from .junction import DOPING_RANGE, LateralJunction, PNJunction
 from .materials import (
     SILICA_DN_DT,
@@ -396,12 +396,16 @@ class ThermoOpticPhaseShifter:
 
     @property
     def dneff_dt(self) -> float:
-        """dn_eff/dT (1/K) = Γ_Si·dn_Si/dT + Γ_ox·dn_ox/dT (perturbation weights)."""
+        """dn_eff/dT (1/K) of a uniform temperature rise: with the waveguide's ``method="solver"`` the
+        full-vector first-order perturbation (``cross_section_solvers.thermo_optic_figures``); closed form
+        Γ_Si·dn_Si/dT + Γ_ox·dn_ox/dT with the EIM perturbation weights."""
         wg = self.waveguide
+        if wg.method == "solver":
+            return thermo_optic_figures(wg)["dneff_dt"]
         g_si = wg.confinement(-_FAR, _FAR)
         n_ox = 1.444
         eta_si = wg.energy_fraction(-_FAR, _FAR)
-        g_ox = wg.group_index / n_ox * (1.0 - eta_si)
+        g_ox = wg.mode.group_index / n_ox * (1.0 - eta_si)
         return float(g_si * silicon_thermo_optic_coefficient(wg.temperature) + g_ox * SILICA_DN_DT)
 
     @property

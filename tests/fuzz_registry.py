@@ -57,6 +57,7 @@ EXEMPT = {
     "photonics.cross_section_solvers.waveguide_figures": _SLOW,
     "photonics.cross_section_solvers.bent_waveguide_figures": _SLOW,
     "photonics.cross_section_solvers.phase_shifter_tables": _SLOW,
+    "photonics.cross_section_solvers.thermo_optic_figures": _SLOW,
     "photonics.cross_section_solvers.coupled_supermode_indices": _SLOW, "photonics.coupler_table.kappa_table": _SLOW,
     "photonics.modes.solver.solve_modes": _SLOW, "photonics.modes.solver.fundamental": _SLOW,
     "photonics.modes.solver.make_grid": _INTERNAL,

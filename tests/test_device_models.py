@@ -210,3 +210,26 @@ def test_bad_implants():
         DepletionPhaseShifter(implants=[UniformDoping("acceptor", 1e23, -1e-6, 0.0)])
     with pytest.raises(ValueError, match="implants"):
         DepletionPhaseShifter(implants=(UniformDoping("acceptor", 1e23, -1e-6, 1e-6),))
+
+
+def test_heater_dneff_dt_is_the_full_vector_perturbation():
+    # the first-order perturbation of the solver's mode by the silicon's index change against a full re-solve
+    # at T + 2 K (Li's silicon index at both temperatures; the oxide held fixed in both)
+    from photonics.materials import silicon_index
+    from photonics.modes import ModeSettings, fundamental, rib
+
+    wg = RibWaveguide()
+    settings = ModeSettings(step=20e-9, num_modes=1)
+    m0 = fundamental(rib(wg.width, wg.height, wg.slab_height, temperature=300.0), wg.wavelength, settings)
+    m1 = fundamental(rib(wg.width, wg.height, wg.slab_height, temperature=302.0), wg.wavelength, settings)
+    n0, n1 = float(silicon_index(wg.wavelength, 300.0)), float(silicon_index(wg.wavelength, 302.0))
+    xc, yc = np.meshgrid(m0.x, m0.y, indexing="ij")
+    in_si = ((yc >= 0) & (yc < wg.slab_height)) | ((np.abs(xc) < wg.width / 2) & (yc >= 0) & (yc < wg.height))
+    predicted = m0.delta_neff_cells(np.where(in_si, n1**2 - n0**2, 0.0)).real
+    assert predicted == pytest.approx(m1.neff.real - m0.neff.real, rel=0.01)
+    # the heater's figure on the solver vs the closed form's EIM weights: the known few-% difference
+    from photonics.phase_shifters import ThermoOpticPhaseShifter
+
+    h = ThermoOpticPhaseShifter()
+    assert h.dneff_dt == pytest.approx(with_model(h, "closed_form").dneff_dt, rel=0.08)
+    assert 1.5e-4 < h.dneff_dt < 2.2e-4  # between the oxide's 1e-5 and silicon's 1.8e-4 × n_g/n_Si
