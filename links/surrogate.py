@@ -390,25 +390,51 @@ def closed_form_chip(chip):
     return dataclasses.replace(chip, modulator=with_model(chip.modulator, "closed_form"))
 
 
-def anchored_die_features(nominal, standard, **deviations) -> dict:
-    """``die_features`` of one die of ``nominal`` (a ``ChipTransceiver``): see the comment above."""
-    nom = die_features(nominal, standard)
+_NOMINAL_MEMO: dict = {}  # (the nominal chip's complete repr, standard) → its figures: the same for every die
+
+
+def _nominal(chip, standard) -> dict:
+    """The nominal chip's features and estimate on its own devices and on the closed forms, memoised per process
+    on the chip's complete repr (frozen parameter sets: a pure function of them) — a yield's dies share them."""
+    from optolink.core.display import full_repr
+
+    key = (full_repr(chip), getattr(standard, "name", standard))
+    hit = _NOMINAL_MEMO.get(key)
+    if hit is None:
+        if len(_NOMINAL_MEMO) >= 64:
+            _NOMINAL_MEMO.clear()
+        cf = closed_form_chip(chip)
+        hit = _NOMINAL_MEMO[key] = {"features": die_features(chip, standard),
+                                    "estimate": _estimate_figures(chip, standard), "closed_form": cf,
+                                    "features_closed_form": die_features(cf, standard),
+                                    "estimate_closed_form": _estimate_figures(cf, standard)}
+    return hit
+
+
+def _estimate_figures(chip, standard) -> dict:
+    e = chip.estimate(standard)
+    return {"required_osnr_db": e.required_osnr_db, "tx_power_dbm": e.tx_power_dbm}
+
+
+def anchored_die(nominal, standard, **deviations) -> tuple[dict, dict]:
+    """``(die_features, estimate)`` of one die of ``nominal`` (a ``ChipTransceiver``), anchored (the comment
+    above); the estimate holds ``required_osnr_db`` and ``tx_power_dbm``."""
+    nom = _nominal(nominal, standard)
     if is_nominal(deviations):
-        return nom
-    cf = closed_form_chip(nominal)
-    return anchor_change(nom, die_features(cf, standard), die_features(die_chip(cf, **deviations), standard))
+        return dict(nom["features"]), dict(nom["estimate"])
+    die = die_chip(nom["closed_form"], **deviations)
+    return (anchor_change(nom["features"], nom["features_closed_form"], die_features(die, standard)),
+            anchor_change(nom["estimate"], nom["estimate_closed_form"], _estimate_figures(die, standard)))
+
+
+def anchored_die_features(nominal, standard, **deviations) -> dict:
+    """The anchored ``die_features`` of one die of ``nominal`` (``anchored_die``)."""
+    return anchored_die(nominal, standard, **deviations)[0]
 
 
 def anchored_estimate(nominal, standard, **deviations) -> dict:
-    """The analytic estimate's ``required_osnr_db`` and ``tx_power_dbm`` of one die of ``nominal``, anchored."""
-    def est(chip):
-        e = chip.estimate(standard)
-        return {"required_osnr_db": e.required_osnr_db, "tx_power_dbm": e.tx_power_dbm}
-    nom = est(nominal)
-    if is_nominal(deviations):
-        return nom
-    cf = closed_form_chip(nominal)
-    return anchor_change(nom, est(cf), est(die_chip(cf, **deviations)))
+    """The anchored estimate (``required_osnr_db``, ``tx_power_dbm``) of one die of ``nominal`` (``anchored_die``)."""
+    return anchored_die(nominal, standard, **deviations)[1]
 
 
 def die_simulation(*, chip: dict, standard: str, n_symbols: int, seed: int, osnr_db=None,

@@ -253,7 +253,7 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
         return {**fig, "required_osnr_db": required, "floor_fail": 0.0,
                 **_verdict(link, std, required, fig["tx_power_dbm"], False)}
     from .chip import ChipTransceiver
-    from .surrogate import Surrogate, anchored_die_features, anchored_estimate, die_chip, predict_die
+    from .surrogate import Surrogate, anchored_die, die_chip, predict_die
 
     if chip is None:
         raise ValueError("die_margin with a surrogate needs the chip (ChipTransceiver.to_dict())")
@@ -262,7 +262,7 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
     sur = Surrogate.from_dict(surrogate)
     nominal = ChipTransceiver.from_dict(chip)
     die = die_chip(nominal, **deltas)  # its solver devices, for a full simulation
-    feats = anchored_die_features(nominal, std, **deltas)
+    feats, est = anchored_die(nominal, std, **deltas)
     thr = std.pre_fec_ber_threshold
     p = predict_die(sur, feats, thr, extrapolation="refuse" if extrapolation == "refuse" else "flag")
     simulated = 0.0
@@ -278,7 +278,6 @@ def die_margin(*, link: dict, design: dict | None = None, reference_required_osn
             p = {"required_osnr_db": math.nan, "tx_power_dbm": p["tx_power_dbm"], "floor_ber": 0.5,
                  "floor_fail": 1.0, "extrapolated": 1.0}
         simulated = 1.0
-    est = anchored_estimate(nominal, std, **deltas)
     out = {**feats, **p, "simulated": simulated, "bandwidth_penalty_db": feats["eo_penalty_db"],
            "estimate_required_osnr_db": est["required_osnr_db"], "estimate_tx_power_dbm": est["tx_power_dbm"]}
     tx = p["tx_power_dbm"] if math.isfinite(p["tx_power_dbm"]) else est["tx_power_dbm"]  # budget only: it fails
@@ -293,16 +292,16 @@ def _anchored_die(link: dict, std, chip: dict | None, anchor: dict, deltas: dict
     from the nominal die to this one (``links.surrogate.anchored_estimate``: on the closed-form cross-section
     models, since 200 dies are 200 cross-sections)."""
     from .chip import ChipTransceiver
-    from .surrogate import anchored_die_features, anchored_estimate
+    from .surrogate import anchored_die, anchored_estimate
 
     if chip is None:
         raise ValueError("die_margin with an anchor needs the chip (ChipTransceiver.to_dict())")
     nominal = ChipTransceiver.from_dict(chip)
-    est_nom, est = anchored_estimate(nominal, std), anchored_estimate(nominal, std, **deltas)
+    est_nom = anchored_estimate(nominal, std)
+    feats, est = anchored_die(nominal, std, **deltas)
     floor = float(anchor["floor_ber"]) >= std.pre_fec_ber_threshold or not math.isfinite(anchor["required_osnr_db"])
     required = math.nan if floor else anchor["required_osnr_db"] + est["required_osnr_db"] - est_nom["required_osnr_db"]
     tx = anchor["tx_power_dbm"] + est["tx_power_dbm"] - est_nom["tx_power_dbm"]
-    feats = anchored_die_features(nominal, std, **deltas)
     out = {**feats, "required_osnr_db": required, "tx_power_dbm": tx, "floor_ber": float(anchor["floor_ber"]),
            "floor_fail": float(floor), "bandwidth_penalty_db": feats["eo_penalty_db"],
            "estimate_required_osnr_db": est["required_osnr_db"], "estimate_tx_power_dbm": est["tx_power_dbm"]}

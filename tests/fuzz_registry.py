@@ -97,6 +97,7 @@ EXEMPT = {
     "links.linkfile_chip.chip_transceiver": _INTERNAL, "links.surrogate.die_chip": _SLOW,
     "links.surrogate.die_features": _SLOW, "links.surrogate.anchored_die_features": _SLOW,
     "links.surrogate.anchored_estimate": _SLOW, "links.surrogate.closed_form_chip": _INTERNAL,
+    "links.surrogate.anchored_die": _SLOW,
     "links.surrogate.die_sweeps": _SLOW, "links.surrogate.fit_die_surrogate":
         _SLOW, "links.surrogate.performance_targets": _SLOW, "links.surrogate.predict_die": _SLOW,
     "links.verdict.ChipPerformance": _RECORD, "links.yields.YieldResult": _RECORD,
