@@ -52,7 +52,11 @@ def test_kernel_matches_numpy_reference_on_identical_spans_closed_form():
     f = 193.7e12 + (np.arange(63) - 31) * 75e9
     sp = Fiber(80e3, 0.2, 16.7, 1.3, dispersion_slope_ps_nm2_km=0.058, reference_frequency=193.7e12)
     args, types = _inputs([sp] * 20, f, np.full(63, 1.0), np.full(20, sp.loss_db), np.full(20, 5.0))
-    _compare(args, 31, 0.0, np.zeros(4), types=types)
+    out = _compare(args, 31, 0.0, np.zeros(4), types=types)
+    # the ASE OSNR of N identical spans, gain = span loss: P − 10·log10(N) − NF − G − 10·log10(hν·12.5 GHz / 1 mW)
+    # (the textbook "58 dB rule": P_ASE = NF·hν·G·B_ref per amplifier in the high-gain limit, N amplifiers add)
+    expected = 1.0 - 10 * math.log10(20) - 5.0 - sp.loss_db - 10 * np.log10(6.62607015e-34 * f * 12.5e9 / 1e-3)
+    np.testing.assert_allclose(out[0], expected, atol=1e-9)
 
 
 def test_kernel_matches_numpy_reference_on_mixed_spans_tilt_booster_and_trx():
@@ -73,7 +77,11 @@ def test_kernel_matches_numpy_reference_with_a_given_nli_and_unequal_bandwidths(
     bw = rng.uniform(20e9, 60e9, 17)  # not a comb: the sum takes its every-pair loop
     args, types = _inputs(MIXED, f, rng.uniform(-2, 2, 17), [s.loss_db for s in MIXED], [5.0, 5.0, 5.0], bw=bw)
     _compare(args, 8, 0.0, np.zeros(4), types=types)
-    _compare(args, 8, 0.0, np.zeros(4), nli=rng.uniform(1e-7, 1e-5, 17))
+    out = _compare(args, 8, 0.0, np.zeros(4), nli=rng.uniform(1e-7, 1e-5, 17))
+    # noise powers add: 1/GSNR = 1/SNR_ASE + 1/SNR_NLI (no transceiver noise here)
+    gsnr = -10 * np.log10(10 ** (-out[1] / 10) + 10 ** (-out[2] / 10))
+    np.testing.assert_allclose(out[3], gsnr, atol=1e-9)
+    assert np.all(out[3] < out[1])
 
 
 def test_kernel_without_nli_gives_infinite_snr_nli_like_numpy():
