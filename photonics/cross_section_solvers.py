@@ -80,14 +80,18 @@ def phase_shifter_junction(ps, step: float = 5e-9) -> RibJunction:
                        temperature=ps.temperature)
 
 
+def _silicon_cells(wg, xc: np.ndarray, yc: np.ndarray) -> np.ndarray:
+    """Mask of the mode grid's cells (centres ``xc``, ``yc``, m) inside the rib's silicon: slab and core."""
+    return ((yc >= 0) & (yc < wg.slab_height)) | ((np.abs(xc) < wg.width / 2) & (yc >= 0) & (yc < wg.height))
+
+
 def thermo_optic_figures(wg, *, step: float = MODE_STEP) -> dict:
     """``{"dneff_dt"}`` (1/K) of a ``RibWaveguide``'s TE0: the full-vector first-order perturbation by a uniform
     1 K rise, Δε = 2n·dn/dT in the silicon (``materials.silicon_thermo_optic_coefficient``) and in the oxide
     around it (``SILICA_DN_DT``). Cached per cross-section."""
     def compute():
         mode = fundamental(_guide(wg), wg.wavelength, ModeSettings(step=step, num_modes=1))
-        xc, yc = np.meshgrid(mode.x, mode.y, indexing="ij")
-        in_si = ((yc >= 0) & (yc < wg.slab_height)) | ((np.abs(xc) < wg.width / 2) & (yc >= 0) & (yc < wg.height))
+        in_si = _silicon_cells(wg, *np.meshgrid(mode.x, mode.y, indexing="ij"))
         n_si = float(silicon_index(wg.wavelength, wg.temperature))
         n_ox = float(silica_index(wg.wavelength))
         de = np.where(in_si, 2 * n_si * silicon_thermo_optic_coefficient(wg.temperature), 2 * n_ox * SILICA_DN_DT)
@@ -104,8 +108,7 @@ def _solved_index(ps, biases: np.ndarray, mode_step: float, carrier_step: float)
     n_si = float(silicon_index(wg.wavelength, wg.temperature))
     xc, yc = np.meshgrid(mode.x, mode.y, indexing="ij")
     pts = np.stack([np.clip(xc, sol.x[0], sol.x[-1]), np.clip(yc, sol.y[0], sol.y[-1])], axis=-1)
-    in_si = ((yc >= 0) & (yc < wg.slab_height)) | ((np.abs(xc) < wg.width / 2) & (yc >= 0) & (yc < wg.height))
-    in_si &= np.abs(xc) <= sol.x[-1]
+    in_si = _silicon_cells(wg, xc, yc) & (np.abs(xc) <= sol.x[-1])
     dn_eff = []
     for k in range(biases.size):
         dn, da = plasma_dispersion(sol.n[k], sol.p[k], wg.wavelength, ps.model)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -46,6 +46,7 @@ from .couplers import CouplingModel
 from .cross_section_solvers import bent_waveguide_figures
 from .phase_shifters import DepletionPhaseShifter, ThermoOpticPhaseShifter
 from .ring_dynamics import CoupledModeParameters, RingSimulation
+from .ring_tuning import RingThermalTuning
 from .waveguides import RibWaveguide
 
 __all__ = ["RingModulator"]
@@ -73,7 +74,7 @@ def _default_ring_phase_shifter() -> DepletionPhaseShifter:
 @displayed("R=radius:m", "gap=gap:m", "λ0=resonance_wavelength:m:6", "Q=q_loaded", "ER=extinction_ratio_db:dB",
            "f3dB=eo_bandwidth:Hz")
 @dataclass(frozen=True)
-class RingModulator:
+class RingModulator(RingThermalTuning):
     """Depletion-mode microring modulator, all-pass (``drop_gap=None``) or add-drop; all SI.
 
     radius: ring radius to the waveguide centre (m). gap: bus-ring edge gap (m); drop_gap: drop-bus gap
@@ -273,14 +274,6 @@ class RingModulator:
         out = np.exp(-np.asarray(self.alpha(bias_voltage)) * self.length / 2)
         return out if out.ndim else float(out)
 
-    @property
-    def thermal_index_change(self) -> float:
-        """Circumference-averaged n_eff change from the heater at ``heater_power``: dn/dT·P/(G'·L)."""
-        if self.heater is None or self.heater_power == 0:
-            return 0.0
-        return self.heater.dneff_dt * self.heater_power / (self.heater.thermal_conductance_per_length
-                                                           * self.length)
-
     def _index_shift(self, v: np.ndarray):
         """Δ(V): average n_eff change from the carriers (vs undoped) and the heater."""
         dn, _ = self._carriers(v)
@@ -477,46 +470,6 @@ class RingModulator:
             "oma_w": d * p_in,
             "oma_penalty_db": -10 * math.log10(d) if d > 0 else math.inf,
         }
-
-    # --- thermal tuning ---------------------------------------------------------------------------
-    def _require_heater(self) -> ThermoOpticPhaseShifter:
-        if self.heater is None:
-            raise ValueError("heater is None: this ring has no heater for thermal tuning")
-        return self.heater
-
-    def thermal_tuning_efficiency(self, bias_voltage=None) -> float:
-        """dλ_res/dP_heater (m/W) = λ·(dn_eff/dT)/((n_g + Δ)·G'·L); independent of the heater's coverage."""
-        h = self._require_heater()
-        lam = float(self.resonance_wavelength(bias_voltage))
-        ng_eff = self.group_index + float(self._index_shift(self._v(bias_voltage)))
-        return lam * h.dneff_dt / (ng_eff * h.thermal_conductance_per_length * self.length)
-
-    def _tuning(self, wavelength, bias_voltage=None) -> tuple[float, int]:
-        h = self._require_heater()
-        lt = float(self._wl(wavelength))
-        v = self._v(bias_voltage)
-        cold = float(self.junction_fraction * self._carriers(v)[0])  # Δ without the heater
-        off = self._dispersion_offset()
-        m = math.ceil((self.group_index + cold) * self.length / lt - off - 1e-12)
-        needed = lt * (m + off) / self.length - self.group_index
-        power = (needed - cold) * h.thermal_conductance_per_length * self.length / h.dneff_dt
-        return max(power, 0.0), m
-
-    def heater_power_for(self, wavelength, bias_voltage=None) -> float:
-        """Heater power (W) that red-shifts the nearest resonance (from the blue side) onto ``wavelength``."""
-        return self._tuning(wavelength, bias_voltage)[0]
-
-    def tuned(self, wavelength, bias_voltage=None, detuning: float = 0.0) -> RingModulator:
-        """A copy with ``heater_power`` and ``order`` set so that λ_res(bias_voltage) = wavelength − detuning.
-
-        E.g. ``detuning = -fwhm/(2√3)`` puts the laser at the blue max-slope point.
-        """
-        d = check_real("detuning", detuning, low=-WAVELENGTH_SPAN / 2, high=WAVELENGTH_SPAN / 2)
-        target = float(check_real("wavelength", wavelength)) - d
-        p, m = self._tuning(target, bias_voltage)
-        if p > 1.0:
-            raise ValueError(f"tuning needs {p:g} W of heater power (> 1 W)")
-        return replace(self, heater_power=p, order=m)
 
     # --- electrical -----------------------------------------------------------------------------------
     @property
